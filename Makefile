@@ -1,0 +1,56 @@
+# Charter: all set-up on a fresh Debian/Ubuntu machine is behind two commands.
+#   make run   - create .venv if missing, install Charter, open the desktop app
+#   make test  - also install the test extras and a PostgreSQL server, then run everything
+# System packages are installed with apt when running as root (as CI does); otherwise
+# the one command to run is printed.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo )
+AS_ROOT := $(filter 0,$(shell id -u))
+
+.PHONY: run test lint system-test-deps qt-runtime clean
+
+run: $(VENV)/.installed qt-runtime
+	$(BIN)/python -m app $(PROJECT)
+
+test: $(VENV)/.installed-test qt-runtime system-test-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Charter needs Python 3.11 or newer as '$(PYTHON)' (set PYTHON=...)."; exit 1; }
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if [ -n "$(AS_ROOT)" ]; then apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing. Run: $(SUDO)apt-get install -y python3-venv"; exit 1; fi; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+# Qt's offscreen and xcb platforms need a few shared libraries that slim images lack.
+QT_LIBS := libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3
+qt-runtime: $(BIN)/python
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -c 'from PySide6 import QtWidgets' 2>/dev/null || { \
+	  if [ -n "$(AS_ROOT)" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $(QT_LIBS); \
+	  else echo "Qt needs system libraries. Run: $(SUDO)apt-get install -y $(QT_LIBS)"; exit 1; fi; }
+
+# The tests start their own throwaway PostgreSQL cluster; they need the server binaries.
+system-test-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ -n "$(AS_ROOT)" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql; \
+	  else echo "The tests need the PostgreSQL server. Run: $(SUDO)apt-get install -y postgresql"; exit 1; fi; }
+
+clean:
+	rm -rf $(VENV) .pytest_cache *.egg-info build

@@ -1,0 +1,73 @@
+"""``charter check``: is this project's database sound, and do Charter's rules hold?
+
+The database enforces these rules on every write, but a file can be damaged on disk,
+edited by another program, or come from a build with a bug; this check looks again
+from the outside and names every problem it finds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from models.project import Project
+
+# Each invariant: a query returning one row per offending record, and how to word it.
+INVARIANTS = [
+    (
+        'SELECT c.id, c.source_id, c.start, c."end", s.text_length FROM codings c '
+        "JOIN sources s ON s.id = c.source_id "
+        'WHERE c.start < 0 OR c.start >= c."end" OR c."end" > s.text_length',
+        "coding {0} lies outside its source {1} (span {2}–{3}, text length {4})",
+    ),
+    (
+        'SELECT t.id, t.source_id, t.start, t."end", s.text_length FROM turns t '
+        "JOIN sources s ON s.id = t.source_id "
+        'WHERE t.start < 0 OR t.start >= t."end" OR t."end" > s.text_length',
+        "turn {0} lies outside its source {1} (span {2}–{3}, text length {4})",
+    ),
+    (
+        "SELECT id, text_length, length(text) FROM sources WHERE text_length <> length(text)",
+        "source {0} records a text length of {1} but its text has {2} characters",
+    ),
+    (
+        "SELECT COUNT(*) FROM project HAVING COUNT(*) <> 1",
+        "the project table must hold exactly one row, not {0}",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    backend: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_project(project: Project) -> CheckReport:
+    problems: list[str] = []
+    with project.engine.connect() as connection:
+        if project.backend == "sqlite":
+            problems += _sqlite_storage_problems(connection)
+        for query, wording in INVARIANTS:
+            for row in connection.execute(text(query)):
+                problems.append(wording.format(*row))
+    return CheckReport(project.backend, problems)
+
+
+def _sqlite_storage_problems(connection: Connection) -> list[str]:
+    """SQLite's own checks; PostgreSQL enforces foreign keys at all times itself."""
+    problems = [
+        f"integrity: {row[0]}"
+        for row in connection.exec_driver_sql("PRAGMA integrity_check")
+        if row[0] != "ok"
+    ]
+    problems += [
+        f"foreign key: row {rowid} of {table} points to a missing row of {parent}"
+        for table, rowid, parent, _fk in connection.exec_driver_sql("PRAGMA foreign_key_check")
+    ]
+    return problems

@@ -1,0 +1,102 @@
+"""The ``charter`` command line, driven as a user would drive it."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from models import Source
+from models.project import open_project
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_new_info_check_on_the_study_template(tmp_path, capsys):
+    path = str(tmp_path / "p.charter")
+    code, out, _ = run(capsys, "new", path, "--template", "neighbourhood-policing")
+    assert code == 0 and "themes" in out
+
+    code, out, _ = run(capsys, "info", path, "--json")
+    info = json.loads(out)
+    assert code == 0
+    assert info["themes"] >= 20
+    assert info["sources"] == info["codings"] == info["words"] == 0
+    assert info["schema_version"] == "0001"
+    assert info["name"] == "p"
+
+    code, out, _ = run(capsys, "check", path)
+    assert code == 0 and "no problems" in out
+
+
+def test_info_counts_what_is_stored(tmp_path, capsys):
+    path = tmp_path / "p.charter"
+    run(capsys, "new", str(path))
+    with open_project(path) as project, project.transaction("add") as session:
+        session.add(Source(name="one", text="Five words are right here."))
+        session.add(Source(name="two", text="And three more."))
+    code, out, _ = run(capsys, "info", str(path), "--json")
+    info = json.loads(out)
+    assert (info["sources"], info["words"], info["themes"]) == (2, 8, 3)
+    code, out, _ = run(capsys, "info", str(path))
+    assert "Words" in out and " 8" in out
+
+
+def test_check_reports_a_coding_outside_its_source(tmp_path, capsys):
+    path = tmp_path / "damaged.charter"
+    run(capsys, "new", str(path))
+    with open_project(path) as project, project.transaction("add") as session:
+        session.add(Source(name="short", text="Short text."))
+    # Damage the file the way another program could: bypass Charter's triggers.
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TRIGGER codings_span_within_source_insert")
+        connection.execute("INSERT INTO coders (name, initials, colour, created_at) "
+                           "VALUES ('x', 'x', '#000000', CURRENT_TIMESTAMP)")
+        connection.execute(
+            'INSERT INTO codings (source_id, theme_id, coder_id, start, "end", memo, '
+            "created_at, updated_at) VALUES (1, 1, 1, 2, 500, '', CURRENT_TIMESTAMP, "
+            "CURRENT_TIMESTAMP)"
+        )
+    connection.close()
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 1
+    assert "coding 1 lies outside its source 1 (span 2–500, text length 11)" in err
+
+
+def test_errors_are_one_sentence_and_exit_non_zero(tmp_path, capsys):
+    junk = tmp_path / "junk.charter"
+    junk.write_bytes(os.urandom(2048))
+    code, out, err = run(capsys, "info", str(junk))
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and str(junk) in err
+
+    code, _, err = run(capsys, "new", str(junk))
+    assert code == 1 and "already exists" in err
+
+
+def test_new_with_an_unknown_template_is_a_usage_error(tmp_path, capsys):
+    path = tmp_path / "p.charter"
+    with pytest.raises(SystemExit) as exit_:
+        main(["new", str(path), "--template", "nope"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_installed_console_script_runs(tmp_path):
+    charter = Path(sys.executable).with_name("charter")
+    path = tmp_path / "p.charter"
+    created = subprocess.run([charter, "new", str(path)], capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    info = subprocess.run([charter, "info", str(path), "--json"], capture_output=True, text=True)
+    assert json.loads(info.stdout)["themes"] == 3
