@@ -6,6 +6,7 @@ workbench; this window already owns the project's lifetime so that they can hang
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -79,7 +80,7 @@ class OverviewPage(QWidget):
         layout.addStretch()
 
     def show_overview(self, overview: ProjectOverview, location: str) -> None:
-        self.heading.setText(f"<h2>{overview.name}</h2><p>{location}</p>")
+        self.heading.setText(f"<h2>{html.escape(overview.name)}</h2><p>{html.escape(location)}</p>")
         for _label, key in self.FIELDS:
             self.values[key].setText(f"{getattr(overview, key):,}")
 
