@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo )
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: run test lint system-test-deps qt-runtime clean
+.PHONY: run test bench lint system-test-deps qt-runtime clean
 
 run: $(VENV)/.installed qt-runtime
 	$(BIN)/python -m app $(PROJECT)
@@ -18,6 +18,10 @@ run: $(VENV)/.installed qt-runtime
 test: $(VENV)/.installed-test qt-runtime system-test-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# Speed and memory, measured against a bare-library floor in the same run (not part of `make test`).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m tests.benchmarks.import_docx
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports

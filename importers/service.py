@@ -1,0 +1,265 @@
+"""The batch import: many files and folders in, one result per file out.
+
+Each file is read and parsed outside any transaction, then written in a transaction of
+its own, so a file that fails leaves no trace and does not stop the others. A file whose
+canonical text is already in the project is reported as a duplicate and skipped.
+Progress is reported after each file and cancellation is checked before each one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from importers.assemble import assemble
+from importers.document import ImportFailure, ParsedDocument
+from importers.registry import SUPPORTED_EXTENSIONS, reader_for
+from importers.safety import read_file
+from importers.sheet_values import parse_date
+from importers.sheets import (
+    AttributesSheet,
+    SheetError,
+    SpeakerMap,
+    read_attributes_sheet,
+    read_sites_sheet,
+    read_speaker_map,
+)
+from importers.store import SourcePlan, Speaker, default_speaker, get_or_create_site, set_attribute, store_document
+from models import METHODS, Source
+from models.canonical import content_hash
+from models.project import Project
+
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportOptions:
+    site: str | None = None
+    participant_type: str | None = None
+    method: str | None = None
+    date: dt.date | None = None
+    attributes_sheet: Path | None = None
+    speaker_map: Path | None = None
+    sites_sheet: Path | None = None
+    speaker_patterns: list[str] = field(default_factory=list)
+    coder_id: int | None = None
+
+
+@dataclass
+class FileResult:
+    """One file's outcome. ``as_json`` is the stable scripting interface."""
+
+    file: str
+    status: str  # "imported" | "duplicate" | "failed"
+    source_id: int | None = None
+    turns: int = 0
+    speakers: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    convention: str | None = None
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "file": self.file, "status": self.status, "source_id": self.source_id,
+            "turns": self.turns, "speakers": self.speakers, "encoding": self.encoding,
+            "convention": self.convention, "error": self.error,
+        }
+
+
+@dataclass
+class ImportReport:
+    results: list[FileResult]
+    warnings: list[str]
+    cancelled: bool = False
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+class ImportSetupError(ValueError):
+    """The batch cannot start (a bad sheet, a bad option); nothing was imported."""
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+    """Files to import, folders searched recursively, in a stable order.
+
+    Inside folders, hidden files, Office lock files (``~$…``) and files of other types
+    are passed over silently: a folder of transcripts often holds the sheets too.
+    A path given explicitly is always attempted, so its problem is reported.
+    """
+    files: list[Path] = []
+    missing: list[FileResult] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_EXTENSIONS
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                    and not p.name.startswith("~$")
+                )
+            )
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            missing.append(FileResult(str(path), "failed", error=f"{path} does not exist."))
+    seen: set[Path] = set()
+    unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    return unique, missing
+
+
+class _Sheets:
+    def __init__(self, options: ImportOptions) -> None:
+        try:
+            self.attributes: AttributesSheet | None = (
+                read_attributes_sheet(options.attributes_sheet) if options.attributes_sheet else None
+            )
+            self.speakers: SpeakerMap | None = (
+                read_speaker_map(options.speaker_map) if options.speaker_map else None
+            )
+            self.sites = read_sites_sheet(options.sites_sheet) if options.sites_sheet else []
+        except SheetError as error:
+            raise ImportSetupError(str(error)) from error
+
+
+def import_files(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    options = options or ImportOptions()
+    if options.method is not None and options.method not in METHODS:
+        raise ImportSetupError(f"Unknown method {options.method!r}; use one of {', '.join(METHODS)}.")
+    sheets = _Sheets(options)
+    files, results = collect_files([Path(p) for p in paths])
+    warnings: list[str] = []
+    if sheets.sites:
+        _store_sites(project, sheets.sites, options.coder_id)
+    cancelled = False
+    for done, path in enumerate(files):
+        if is_cancelled is not None and is_cancelled():
+            cancelled = True
+            break
+        if progress is not None:
+            progress(done, len(files), path.name)
+        results.append(_import_one(project, path, options, sheets))
+    if progress is not None and not cancelled:
+        progress(len(files), len(files), "")
+    names = [p.name for p in files]
+    for sheet in (sheets.attributes, sheets.speakers):
+        if sheet is not None:
+            warnings.extend(str(warning) for warning in sheet.warnings)
+    if sheets.attributes is not None:
+        unmatched = sheets.attributes.unmatched(names)
+        if unmatched:
+            warnings.append(
+                f"Attributes sheet {options.attributes_sheet.name}: {len(unmatched)} row(s) "
+                f"match no imported file: {', '.join(unmatched)}."
+            )
+    if sheets.speakers is not None:
+        unmatched = sheets.speakers.unmatched(names)
+        if unmatched:
+            warnings.append(
+                f"Speaker map {options.speaker_map.name}: rows for {len(unmatched)} file(s) "
+                f"match no imported file: {', '.join(unmatched)}."
+            )
+    return ImportReport(results, warnings, cancelled)
+
+
+def _store_sites(project: Project, sites, coder_id: int | None) -> None:
+    with project.transaction("import sites sheet", coder_id=coder_id) as session:
+        for row in sites:
+            site = get_or_create_site(session, row.name)
+            for name, value in row.attributes.items():
+                set_attribute(session, "site", site.id, name, value)
+
+
+def _import_one(project: Project, path: Path, options: ImportOptions, sheets: _Sheets) -> FileResult:
+    result = FileResult(str(path), "failed")
+    try:
+        reader = reader_for(path)
+        data = read_file(path)
+        parsed = assemble(reader(path, data), options.speaker_patterns, file_name=path.name)
+    except ImportFailure as error:
+        result.error = str(error)
+        return result
+    except ValueError as error:  # a bad user speaker pattern
+        result.error = f"{path.name}: {error}"
+        return result
+    except Exception as error:  # a parser library's own failure on a damaged file
+        result.error = f"{path.name} could not be read ({type(error).__name__}: {error})."
+        return result
+    result.encoding, result.convention, result.notes = parsed.encoding, parsed.convention, parsed.notes
+    result.turns, result.speakers = len(parsed.turns), parsed.speakers
+    try:
+        plan = _plan(path, parsed, options, sheets)
+        with project.transaction(f"import {path.name}", coder_id=options.coder_id) as session:
+            duplicate = session.scalar(
+                select(Source.id).where(Source.content_hash == content_hash(parsed.text))
+            )
+            if duplicate is not None:
+                result.status, result.source_id = "duplicate", duplicate
+                result.error = f"{path.name} is already in the project (same text as source {duplicate})."
+                return result
+            source = store_document(session, parsed, plan)
+            result.status, result.source_id = "imported", source.id
+    except (ImportFailure, SheetError) as error:
+        result.error = str(error)
+    return result
+
+
+def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _Sheets) -> SourcePlan:
+    row = sheets.attributes.row_for(path.name) if sheets.attributes else None
+    site = (row.site if row and row.site else None) or options.site
+    participant_type = (row.participant_type if row and row.participant_type else None) or options.participant_type
+    interviewer = row.interviewer if row else None
+    date = (row.date if row and row.date else None) or options.date
+    if date is None and "date" in parsed.metadata:
+        date = parse_date(parsed.metadata["date"])
+    method = (row.method if row and row.method else None) or options.method or _guess_method(parsed)
+    name = path.stem
+
+    def resolve(label: str) -> Speaker:
+        mapped = sheets.speakers.lookup(path.name, label) if sheets.speakers else None
+        if mapped is not None:
+            kind = None if mapped.is_interviewer else mapped.participant_type or participant_type
+            return Speaker(mapped.participant, kind, mapped.is_interviewer)
+        return default_speaker(label, source_name=name, participant_type=participant_type,
+                               interviewer=interviewer)
+
+    return SourcePlan(
+        name=name,
+        original_filename=path.name,
+        site=site,
+        method=method,
+        date=date,
+        provenance={
+            "importer": path.suffix.lower().lstrip("."),
+            "encoding": parsed.encoding,
+            "convention": parsed.convention,
+            "notes": parsed.notes,
+            "metadata": parsed.metadata,
+            "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "coder_id": options.coder_id,
+        },
+        resolve_speaker=resolve,
+        attributes=dict(row.extra) if row else {},
+    )
+
+
+def _guess_method(parsed: ParsedDocument) -> str:
+    """With nothing said about the method: three or more respondents make a focus group."""
+    from importers.speakers import is_interviewer_label
+
+    respondents = [s for s in parsed.speakers if not is_interviewer_label(s)]
+    return "focus-group" if len(respondents) >= 3 else "interview"

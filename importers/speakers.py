@@ -1,0 +1,180 @@
+"""Speaker labels: which labelling convention a transcript uses, and who is speaking.
+
+Each convention is a regular expression matched at the start of a paragraph, with a
+``name`` group and optionally a ``time`` group. The convention used by a file is the one
+that labels the most paragraphs; users can add their own patterns (same groups).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAME = r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t][\w.'’\-()]+){0,4}?)"
+_TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+
+
+@dataclass(frozen=True)
+class Convention:
+    name: str
+    pattern: re.Pattern[str]
+    label_only_line: bool = False  # the label stands alone; the words follow on the next line
+    needs_colon: bool = True  # every built-in label has a colon (after a name or in a time)
+
+
+def _convention(name: str, regex: str, label_only_line: bool = False) -> Convention:
+    return Convention(name, re.compile(regex), label_only_line)
+
+
+BUILT_IN_CONVENTIONS = [
+    _convention("timestamp-name-colon", rf"^[\[(]{_TIME}[\])]\s*{_NAME}\s*:\s*"),
+    _convention("name-timestamp", rf"^{_NAME}\s*[\[(]{_TIME}[\])]\s*:?\s*"),
+    _convention("timestamp-name-line", rf"^{_TIME}\s+{_NAME}\s*$", label_only_line=True),
+    _convention("name-timestamp-line", rf"^{_NAME}\s+{_TIME}\s*$", label_only_line=True),
+    _convention("name-colon", rf"^{_NAME}\s*:(?:\s+|$)"),
+]
+
+INTERVIEWER_LABEL = re.compile(
+    r"^(interviewer|int|i|q|moderator|mod|facilitator|researcher|interviewer\s*\d+|"
+    r"moderator\s*\d+|facilitator\s*\d+)$",
+    re.IGNORECASE,
+)
+GENERIC_LABEL = re.compile(
+    r"^(r|a|resp|respondent|interviewee|participant|participant\s*\d+|p\s*\d+|"
+    r"speaker\s*\d+|unknown\s*speaker|respondent\s*\d+|r\s*\d+)$",
+    re.IGNORECASE,
+)
+# Words that look like "Label:" at the start of a paragraph but name no speaker.
+NOT_SPEAKERS = {
+    "note", "notes", "date", "time", "location", "venue", "place", "duration", "length",
+    "transcript", "transcription", "interview", "site", "project", "study", "title",
+    "subject", "re", "tel", "email", "e-mail", "example", "e.g", "eg", "ie", "i.e",
+    "key", "question", "answer", "summary", "topic", "theme", "section", "part", "page",
+    "recording", "file", "audio", "present", "attendees", "in attendance", "apologies",
+    "start", "end", "ends", "begins", "comment", "comments", "nb", "ps", "source",
+    "method", "area", "group", "focus group", "meeting", "agenda", "action", "actions",
+    "warning", "caution", "update", "http", "https", "www",
+}
+
+
+def is_interviewer_label(label: str) -> bool:
+    return bool(INTERVIEWER_LABEL.match(label.strip()))
+
+
+def is_generic_label(label: str) -> bool:
+    """Labels like "R" or "Speaker 2" name a role, not a person: each source has its own."""
+    return bool(GENERIC_LABEL.match(label.strip())) or is_interviewer_label(label)
+
+
+def clean_label(raw: str) -> str:
+    label = " ".join(raw.replace("*", " ").split()).strip().rstrip(":").strip()
+    return label
+
+
+NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del",
+                  "bin", "al", "el", "of", "and", "&"}
+
+
+def plausible_speaker(label: str) -> bool:
+    """Could this be a speaker? Short, not a known heading word, and name-like: a label
+    starts with a capital (or a letter of a script without case), and a long label
+    (four or five words) is capitalised throughout ("Police Community Support Officer"),
+    so that the start of a sentence such as "Welcome everyone to the meeting:" is not
+    taken for a name while "Café owner:" still is."""
+    words = label.split()
+    if not words or len(label) > 40 or len(words) > 5:
+        return False
+    if label.lower().rstrip(".") in NOT_SPEAKERS:
+        return False
+    if is_generic_label(label):
+        return True
+    if not _name_like(words[0]) or words[0].lower() in NAME_PARTICLES:
+        return False
+    return len(words) <= 3 or all(_name_like(word) for word in words)
+
+
+def _name_like(word: str) -> bool:
+    first = word.lstrip("(\"'‘“")[:1]
+    return (not first or first.isupper() or first.isdigit() or not first.islower()
+            or word.lower() in NAME_PARTICLES)
+
+
+def parse_timestamp(value: str) -> float | None:
+    """Seconds from "1:02:03", "01:02", "00:01:02.500" or "00:01:02,500"; else None."""
+    match = re.fullmatch(r"\s*[\[(]?(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,](\d{1,3}))?[\])]?\s*", value)
+    if not match:
+        return None
+    first, second, third, fraction = match.groups()
+    hours, minutes, seconds = (0, int(first), int(second)) if third is None else (
+        int(first), int(second), int(third)
+    )
+    if minutes >= 60 or seconds >= 60:
+        return None
+    millis = int((fraction or "0").ljust(3, "0"))
+    return hours * 3600 + minutes * 60 + seconds + millis / 1000
+
+
+def custom_conventions(patterns: list[str]) -> list[Convention]:
+    """User-supplied patterns; each must have a ``name`` group."""
+    conventions = []
+    for number, source in enumerate(patterns, start=1):
+        try:
+            pattern = re.compile(source if source.startswith("^") else "^" + source)
+        except re.error as error:
+            raise ValueError(f"Speaker pattern {source!r} is not a valid regular expression: {error}.") from error
+        if "name" not in pattern.groupindex:
+            raise ValueError(f"Speaker pattern {source!r} needs a (?P<name>…) group for the speaker.")
+        conventions.append(Convention(f"custom-{number}", pattern, needs_colon=False))
+    return conventions
+
+
+@dataclass(frozen=True)
+class LabelMatch:
+    speaker: str
+    label_end: int           # index in the paragraph where the spoken words start
+    timestamp: float | None
+    label_only: bool
+
+
+def match_label(convention: Convention, paragraph: str) -> LabelMatch | None:
+    if convention.needs_colon and ":" not in paragraph[:80]:
+        return None  # cheap test first: most paragraphs of a transcript are not labels
+    found = convention.pattern.match(paragraph)
+    if not found:
+        return None
+    speaker = clean_label(found.group("name"))
+    if not plausible_speaker(speaker):
+        return None
+    time = found.groupdict().get("time")
+    end = found.end()
+    while end < len(paragraph) and paragraph[end] in " \t":
+        end += 1
+    return LabelMatch(
+        speaker,
+        end,
+        parse_timestamp(time) if time else None,
+        convention.label_only_line or end >= len(paragraph),
+    )
+
+
+BOLD_NAME = Convention("bold-name", re.compile(r"^(?P<name>.+)$"))
+
+
+def match_bold_label(paragraph: str, bold_prefix: int) -> LabelMatch | None:
+    """A bold run at the start that ends in a colon (or is followed by one) is a label."""
+    if bold_prefix <= 0:
+        return None
+    bold = paragraph[:bold_prefix]
+    rest = paragraph[bold_prefix:]
+    if bold.rstrip().endswith(":"):
+        end = bold_prefix
+    elif rest.lstrip(" \t").startswith(":"):
+        end = bold_prefix + (len(rest) - len(rest.lstrip(" \t"))) + 1
+    else:
+        return None
+    speaker = clean_label(bold)
+    if not plausible_speaker(speaker):
+        return None
+    while end < len(paragraph) and paragraph[end] in " \t":
+        end += 1
+    return LabelMatch(speaker, end, None, end >= len(paragraph))
