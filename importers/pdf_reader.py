@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError
+from pypdf.errors import FileNotDecryptedError
 
 from importers.document import Block, ImportFailure, ReadResult
 
@@ -49,13 +49,7 @@ def _page_texts(path: Path, data: bytes) -> list[str]:
     """
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
-        try:
-            opened = reader.decrypt("")
-        except DependencyError as error:
-            raise ImportFailure(
-                f"{path.name} uses AES encryption, which needs the 'cryptography' package to open."
-            ) from error
-        if not opened:
+        if not reader.decrypt(""):
             raise ImportFailure(f"{path.name} {PASSWORD}")
     try:
         return [page.extract_text() or "" for page in reader.pages]

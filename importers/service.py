@@ -156,22 +156,15 @@ def import_files(
     if progress is not None and not cancelled:
         progress(len(files), len(files), "")
     names = [p.name for p in files]
-    for sheet in (sheets.attributes, sheets.speakers):
-        if sheet is not None:
-            warnings.extend(str(warning) for warning in sheet.warnings)
-    if sheets.attributes is not None:
-        unmatched = sheets.attributes.unmatched(names)
+    for sheet, title in ((sheets.attributes, "Attributes sheet"), (sheets.speakers, "Speaker map")):
+        if sheet is None:
+            continue
+        warnings.extend(str(warning) for warning in sheet.warnings)
+        unmatched = sheet.unmatched(names)
         if unmatched:
             warnings.append(
-                f"Attributes sheet {options.attributes_sheet.name}: {len(unmatched)} row(s) "
-                f"match no imported file: {', '.join(unmatched)}."
-            )
-    if sheets.speakers is not None:
-        unmatched = sheets.speakers.unmatched(names)
-        if unmatched:
-            warnings.append(
-                f"Speaker map {options.speaker_map.name}: rows for {len(unmatched)} file(s) "
-                f"match no imported file: {', '.join(unmatched)}."
+                f"{title} {sheet.name}: entries for {len(unmatched)} file(s) match no imported "
+                f"file: {', '.join(unmatched)}."
             )
     return ImportReport(results, warnings, cancelled)
 

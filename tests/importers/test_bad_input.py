@@ -172,5 +172,5 @@ def test_attributes_rows_that_match_no_file_are_listed(study, tmp_path):
     report = import_files(study, [good], ImportOptions(attributes_sheet=sheet))
     assert report.results[0].status == "imported"
     assert report.warnings == [
-        "Attributes sheet attributes.csv: 2 row(s) match no imported file: missing-one.docx, other.txt."
+        "Attributes sheet attributes.csv: entries for 2 file(s) match no imported file: missing-one.docx, other.txt."
     ]

@@ -362,12 +362,11 @@ def test_pdf_without_text_layer(tmp_path):
     assert failure(read_pdf, path) == "scan.pdf has no text layer — OCR it first."
 
 
-def encrypted_pdf(user_password: str) -> bytes:
+def encrypted_pdf(user_password: str, algorithm: str = "AES-256") -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(build_pdf(PDF_PAGES))))
-    # RC4 works with pypdf alone; AES would need the optional 'cryptography' package.
-    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -378,8 +377,9 @@ def test_pdf_with_password(tmp_path):
     assert "is password-protected; remove the password and import it again." in failure(read_pdf, path)
 
 
-def test_pdf_encrypted_without_open_password_imports(tmp_path):
-    result = read(read_pdf, write(tmp_path, "restricted.pdf", encrypted_pdf("")))
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_encrypted_without_open_password_imports(tmp_path, algorithm):
+    result = read(read_pdf, write(tmp_path, "restricted.pdf", encrypted_pdf("", algorithm)))
     assert ("Interviewer", "How do you work together?") in turns(assemble(result))
 
 

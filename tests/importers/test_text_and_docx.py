@@ -16,6 +16,7 @@ from tests.importers.transcripts import (
     add_tracked_change,
     docx_bytes,
     lines_for,
+    written,
 )
 
 
@@ -134,7 +135,7 @@ def parse_docx(build):
 
 
 def test_docx_plain_labels_with_unicode():
-    document = parse_docx(lambda d: [d.add_paragraph(f"{s}: {w}") for s, w in UTTERANCES])
+    document = parse_docx(lambda d: [d.add_paragraph(f"{s}: {written(w)}") for s, w in UTTERANCES])
     assert turns_of(document) == UTTERANCES
 
 
@@ -154,7 +155,7 @@ def test_docx_two_column_table_between_paragraphs_in_document_order():
         document.add_paragraph("Recorded at the community centre.")
         table = document.add_table(rows=3, cols=2)
         for row, (speaker, words) in zip(table.rows, [("Speaker", "Text"), *UTTERANCES[:2]]):
-            row.cells[0].text, row.cells[1].text = speaker, words
+            row.cells[0].text, row.cells[1].text = speaker, written(words)
         document.add_paragraph("Interviewer: And after the table?")
 
     document = parse_docx(build)

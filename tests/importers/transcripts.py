@@ -7,6 +7,7 @@ with what was written, not with what the parser produced last time.
 from __future__ import annotations
 
 import io
+import unicodedata
 from pathlib import Path
 
 import docx
@@ -21,14 +22,17 @@ UTTERANCES = [
 ]
 
 
-def expected_turns(utterances=UTTERANCES) -> list[tuple[str, str]]:
-    return list(utterances)
+def written(text: str) -> str:
+    """Text as some tools write it: accents decomposed (NFD). The parser must give back
+    the composed (NFC) form, with offsets that still fit."""
+    return unicodedata.normalize("NFD", text)
 
 
 def lines_for(convention: str, utterances=UTTERANCES) -> list[str]:
     """The conversation as text lines in one labelling convention."""
     lines = []
     for number, (speaker, words) in enumerate(utterances):
+        words = written(words)
         stamp = f"00:{number:02d}:1{number}"
         if convention == "name-colon":
             lines.append(f"{speaker}: {words}")
@@ -65,7 +69,7 @@ def docx_bytes(build) -> bytes:
 def add_bold_label_paragraph(document, speaker: str, words: str) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(f"{speaker}:").bold = True
-    paragraph.add_run(f" {words}")
+    paragraph.add_run(f" {written(words)}")
 
 
 def add_tracked_change(paragraph, inserted: str, deleted: str) -> None:
