@@ -24,18 +24,30 @@ from importers.speakers import (
     match_label,
 )
 
-SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " ")
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\ufeff\u00ad\u2060"), None)
+# Odd spaces become ordinary spaces; invisible characters (zero-width space, BOM, soft
+# hyphen, word joiner) go. Joiners inside emoji and scripts (U+200C, U+200D) stay.
+CLEANUP = {
+    **dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " "),
+    **dict.fromkeys(map(ord, "\u200b\ufeff\u00ad\u2060"), None),
+}
 METADATA_LINE = re.compile(r"^(?P<key>[A-Za-z][\w .-]{0,30}?)\s*:\s*(?P<value>\S.*)$")
 
 
 def clean_paragraph(text: str) -> str:
     """One paragraph in canonical form: NFC, ordinary spaces, no invisible characters,
-    no leading/trailing blanks. Soft line breaks inside it stay as ``\\n``."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    text = text.translate(SPACES).translate(INVISIBLE)
-    text = unicodedata.normalize("NFC", text)
-    text = "\n".join(line.strip(" \t") for line in text.split("\n")).strip()
+    no leading/trailing blanks. Soft line breaks inside it stay as ``\\n``.
+
+    Called for every paragraph of every import, so plain-ASCII text takes a short cut.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text.translate(CLEANUP))
+    if "\n" in text:
+        text = "\n".join(line.strip(" \t") for line in text.split("\n"))
+    text = text.strip()
     # A paragraph cannot start with a combining mark: it would fuse with the newline.
     while text and unicodedata.combining(text[0]):
         text = text[1:].lstrip()

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from importers.document import ParsedDocument
 from importers.speakers import is_generic_label, is_interviewer_label
+from models.canonical import count_words
+from models.search_index import index_turns
 from models import (
     AttributeDefinition,
     Participant,
@@ -123,23 +125,33 @@ def store_document(session: Session, parsed: ParsedDocument, plan: SourcePlan) -
     participants: dict[str, int] = {}
     for label in parsed.speakers:
         participants[label] = get_or_create_participant(session, site, plan.resolve_speaker(label)).id
-    turn_rows = [
+    store_turns(session, source.id, parsed, participants)
+    for name, value in plan.attributes.items():
+        set_attribute(session, "source", source.id, name, value)
+    return source
+
+
+def store_turns(session: Session, source_id: int, parsed: ParsedDocument, participants: dict[str, int]) -> None:
+    """Turns and their search-index rows. Core, not ORM, inserts: turns are the bulk of
+    an import and need no objects."""
+    if not parsed.turns:
+        return
+    texts = [parsed.text[turn.start:turn.end] for turn in parsed.turns]
+    rows = [
         {
-            "source_id": source.id,
+            "source_id": source_id,
             "participant_id": participants.get(turn.speaker) if turn.speaker else None,
             "start": turn.start,
             "end": turn.end,
             "timestamp_seconds": turn.timestamp,
             "speaker_label": turn.speaker or "",
+            "word_count": count_words(words),
         }
-        for turn in parsed.turns
+        for turn, words in zip(parsed.turns, texts)
     ]
-    if turn_rows:
-        # Core, not ORM, insert: turns are the bulk of an import and need no objects.
-        session.connection().execute(insert(Turn.__table__), turn_rows)
-    for name, value in plan.attributes.items():
-        set_attribute(session, "source", source.id, name, value)
-    return source
+    connection = session.connection()
+    ids = connection.execute(insert(Turn.__table__).returning(Turn.id, sort_by_parameter_order=True), rows).scalars().all()
+    index_turns(connection, zip(ids, texts))
 
 
 def set_attribute(session: Session, kind: str, owner_id: int, name: str, value) -> None:

@@ -26,7 +26,7 @@ from models.charting import (
 )
 from models.project_meta import AuditEntry, Coder, ProjectInfo
 from models.sources import METHODS, Source, Turn
-from models.themes import Coding, Theme
+from models.themes import Coding, CodingSegment, Theme
 
 __all__ = [
     "ENTITY_KINDS",
@@ -38,6 +38,7 @@ __all__ = [
     "Base",
     "Coder",
     "Coding",
+    "CodingSegment",
     "Comment",
     "NotCanonicalError",
     "Participant",

@@ -76,6 +76,8 @@ class Turn(Base):
     """A speaker turn: ``text[start:end]`` of its source, said by one participant.
 
     A turn with no participant is the preamble before the first speaker label.
+    ``word_count`` (of the turn's words, label excluded) is what coverage in the matrix
+    is a percentage of.
     """
 
     __tablename__ = "turns"
@@ -94,5 +96,6 @@ class Turn(Base):
     end: Mapped[int]
     timestamp_seconds: Mapped[float | None] = mapped_column(Float)
     speaker_label: Mapped[str] = mapped_column(String(200), default="")
+    word_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     source: Mapped[Source] = relationship(back_populates="turns")

@@ -87,3 +87,34 @@ class Coding(CreatedAt, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     theme: Mapped[Theme] = relationship()
+
+
+class CodingSegment(Base):
+    """The part of a coding that falls within one speaker turn, and its words.
+
+    Who said a coded passage is derived from the turns it overlaps; storing each
+    overlap once, with its exact word count, lets the matrix count passages, words and
+    coverage per participant with a few grouped queries instead of re-reading text.
+    Kept in step by ``framework.coding`` whenever a coding or a turn changes.
+    """
+
+    __tablename__ = "coding_segments"
+    __table_args__ = (
+        CheckConstraint('start >= 0 AND start < "end"', name="span_ordered"),
+        CheckConstraint("words >= 0", name="words_not_negative"),
+    )
+    __audited__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    turn_id: Mapped[int | None] = mapped_column(
+        ForeignKey("turns.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="RESTRICT"), index=True
+    )
+    start: Mapped[int]
+    end: Mapped[int]
+    words: Mapped[int] = mapped_column(default=0)

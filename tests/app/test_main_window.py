@@ -12,6 +12,7 @@ from app import gui
 from app.main_window import MainWindow
 from framework.templates import apply_template
 from models import Source
+from models.migrations import head_revision
 from models.project import create_project, open_project
 
 
@@ -63,7 +64,7 @@ def test_creating_a_project_from_the_window(window, tmp_path):
     assert window.overview.values["themes"].text() == "3"
     window.close_project()
     with open_project(path) as project:
-        assert project.schema_revision == "0001"
+        assert project.schema_revision == head_revision()
 
 
 def test_gui_entry_point_opens_a_window_on_a_project(qapp, tmp_path):

@@ -16,14 +16,22 @@ from models import Base, Source
 from models.engine import database_url, make_engine
 from models.migrations import alembic_config, head_revision
 from models.project import create_project, open_project
+from models.search_index import SEARCH_TABLE_PREFIX
 
 
 def test_migrated_schema_equals_the_models(project):
     with project.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "render_as_batch": True,
+                  "include_object": migration_env_filter},
         )
         assert compare_metadata(context, Base.metadata) == []
+
+
+def migration_env_filter(obj, name, type_, reflected, compare_to) -> bool:
+    """The same exclusion the migration environment applies: the hand-made search index."""
+    return not (type_ == "table" and name.startswith(SEARCH_TABLE_PREFIX))
 
 
 def test_new_project_is_at_head_revision(project):
@@ -95,3 +103,48 @@ def test_opening_an_older_project_backs_it_up_then_upgrades(tmp_path, monkeypatc
     monkeypatch.undo()
     with open_project(backup) as restored:
         assert restored.schema_revision == old_head
+
+
+def test_upgrade_to_0002_fills_word_counts_segments_and_search(location):
+    """A project written at schema 0001 (turns, a coding across two turns) is upgraded."""
+    create_project(location).close()
+    engine = make_engine(database_url(location), foreign_keys=False)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0001")
+    text_ = "Interviewer: Why meet?\nJo: We meet weekly to share data."
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO sources (id, name, method, text, text_length, word_count, content_hash, "
+            "original_filename, provenance, created_at) VALUES (1, 's', 'interview', :t, :n, 9, "
+            "'h', '', '{}', CURRENT_TIMESTAMP)"), {"t": text_, "n": len(text_)})
+        connection.execute(text(
+            "INSERT INTO participants (id, name, is_interviewer, created_at) VALUES "
+            "(1, 'Interviewer', true, CURRENT_TIMESTAMP), (2, 'Jo', false, CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            'INSERT INTO turns (id, source_id, participant_id, start, "end", speaker_label) VALUES '
+            "(1, 1, 1, 13, 22, 'Interviewer'), (2, 1, 2, 27, 56, 'Jo')"))
+        connection.execute(text(
+            "INSERT INTO coders (id, name, initials, colour, created_at) "
+            "VALUES (1, 'c', 'c', '#000000', CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            "INSERT INTO themes (id, name, position, colour, description, use_when, dont_use_when, "
+            "example, guid, created_at) VALUES (1, 't', 0, '#000000', '', '', '', '', 'g', CURRENT_TIMESTAMP)"))
+        connection.execute(text(
+            'INSERT INTO codings (id, source_id, theme_id, coder_id, start, "end", memo, created_at, '
+            "updated_at) VALUES (1, 1, 1, 1, 17, 37, '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    engine.dispose()
+
+    with open_project(location) as project, project.engine.connect() as connection:
+        assert project.schema_revision == head_revision()
+        words = connection.execute(text("SELECT id, word_count FROM turns ORDER BY id")).all()
+        assert [tuple(w) for w in words] == [(1, 2), (2, 6)]
+        segments = connection.execute(text(
+            'SELECT turn_id, participant_id, start, "end", words FROM coding_segments ORDER BY start')).all()
+        # "meet?" in the interviewer's turn, then "We meet" in Jo's: the label between is no one's
+        assert [tuple(s) for s in segments] == [(1, 1, 17, 22, 1), (2, 2, 27, 37, 3)]
+        assert (text_[17:22], text_[27:37]) == ("meet?", "We meet we")
+        hits = connection.execute(text(
+            "SELECT rowid FROM turn_search WHERE turn_search MATCH 'weekly'"
+            if project.backend == "sqlite" else
+            "SELECT turn_id FROM turn_search WHERE body @@ to_tsquery('simple', 'weekly')")).all()
+        assert [h[0] for h in hits] == [2]

@@ -1,0 +1,48 @@
+"""The full-text index over speaker turns, one row per turn, in step with the turns.
+
+SQLite: an FTS5 table ``turn_search`` (rowid = turn id; ``unicode61`` tokenizer with
+diacritics removed, so "cafe" finds "café"). PostgreSQL: a table ``turn_search`` of
+``tsvector`` values with a GIN index, using the 'simple' configuration (no stemming:
+lemma search is Charter's own, see ``framework.nlp``). Rows are added by whoever adds
+turns (the importer) and removed by a trigger when turns go, so deleting a source can
+never leave stale hits. The tables are created by the migrations, not by the models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+SEARCH_TABLE = "turn_search"
+SEARCH_TABLE_PREFIX = "turn_search"
+
+
+def index_turns(connection: Connection, rows: Iterable[tuple[int, str]]) -> None:
+    """Add ``(turn_id, turn_text)`` rows to the index."""
+    params = [{"id": turn_id, "body": body} for turn_id, body in rows]
+    if not params:
+        return
+    if connection.dialect.name == "sqlite":
+        statement = f"INSERT INTO {SEARCH_TABLE} (rowid, body) VALUES (:id, :body)"
+    else:
+        statement = (
+            f"INSERT INTO {SEARCH_TABLE} (turn_id, body) "
+            "VALUES (:id, to_tsvector('simple', :body))"
+        )
+    connection.execute(text(statement), params)
+
+
+def rebuild_index(connection: Connection) -> int:
+    """Rebuild the whole index from the turns; returns the number of turns indexed."""
+    connection.execute(text(f"DELETE FROM {SEARCH_TABLE}"))
+    if connection.dialect.name == "sqlite":
+        body = "substr(s.text, t.start + 1, t.\"end\" - t.start)"
+        statement = f"INSERT INTO {SEARCH_TABLE} (rowid, body) SELECT t.id, {body}"
+    else:
+        body = "to_tsvector('simple', substr(s.text, t.start + 1, t.\"end\" - t.start))"
+        statement = f"INSERT INTO {SEARCH_TABLE} (turn_id, body) SELECT t.id, {body}"
+    result = connection.execute(
+        text(f"{statement} FROM turns t JOIN sources s ON s.id = t.source_id")
+    )
+    return result.rowcount
