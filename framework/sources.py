@@ -31,6 +31,7 @@ class SourceRow:
 @dataclass(frozen=True)
 class TurnRow:
     speaker: str | None
+    label: str
     participant_type: str | None
     interviewer: bool
     start: int
@@ -91,6 +92,6 @@ def source_turns(session: Session, source_id: int) -> list[TurnRow]:
         .order_by(Turn.start)
     )
     return [
-        TurnRow(name, ptype, bool(interviewer), start, end, timestamp)
-        for name, ptype, interviewer, start, end, timestamp, _label in rows
+        TurnRow(name, label, ptype, bool(interviewer), start, end, timestamp)
+        for name, ptype, interviewer, start, end, timestamp, label in rows
     ]

@@ -30,6 +30,7 @@ CLEANUP = {
     **dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u3000"), " "),
     **dict.fromkeys(map(ord, "\u200b\ufeff\u00ad\u2060"), None),
 }
+DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 METADATA_LINE = re.compile(r"^(?P<key>[A-Za-z][\w .-]{0,30}?)\s*:\s*(?P<value>\S.*)$")
 
 
@@ -47,7 +48,9 @@ def clean_paragraph(text: str) -> str:
         text = unicodedata.normalize("NFC", text.translate(CLEANUP))
     if "\n" in text:
         text = "\n".join(line.strip(" \t") for line in text.split("\n"))
-    text = text.strip()
+    # Direction marks opening a paragraph (common in right-to-left transcripts) would
+    # hide a speaker label from view and from the label patterns.
+    text = text.strip().lstrip(DIRECTION_MARKS).strip()
     # A paragraph cannot start with a combining mark: it would fuse with the newline.
     while text and unicodedata.combining(text[0]):
         text = text[1:].lstrip()
@@ -61,7 +64,8 @@ def _clean_block(block: Block) -> Block:
     if block.bold_prefix:
         bold = clean_paragraph(block.text[: block.bold_prefix])
         bold_prefix = len(bold) if bold and text.startswith(bold) else 0
-    return replace(block, text=text, bold_prefix=bold_prefix)
+    speaker = clean_paragraph(block.speaker).replace("\n", " ") if block.speaker else None
+    return replace(block, text=text, bold_prefix=bold_prefix, speaker=speaker or None)
 
 
 def assemble(
@@ -128,15 +132,22 @@ def _match(convention: Convention, block: Block) -> LabelMatch | None:
 
 
 def _join_wrapped_lines(blocks, labels):
-    """Join PDF-style continuation lines to the paragraph they wrap from."""
+    """Join PDF-style continuation lines to the paragraph they wrap from.
+
+    A line never joins a label that stands alone on its line ("Jo:" then the words):
+    it is the start of that speaker's words. A line ending in a hyphen keeps it
+    ("community-" + "led"): soft hyphenation rarely survives into a text layer, while
+    hard hyphens at line ends are common.
+    """
     joined_blocks: list[Block] = []
     joined_labels: list[LabelMatch | None] = []
     for block, label in zip(blocks, labels, strict=True):
-        if block.continues and label is None and joined_blocks and not joined_blocks[-1].speaker:
+        previous_label = joined_labels[-1] if joined_labels else None
+        if (block.continues and label is None and joined_blocks and not joined_blocks[-1].speaker
+                and not (previous_label is not None and previous_label.label_only)):
             previous = joined_blocks[-1]
-            joiner = "" if previous.text.endswith("-") and previous.text[-2:-1].isalpha() else " "
-            text = previous.text[:-1] if joiner == "" else previous.text
-            joined_blocks[-1] = replace(previous, text=text + joiner + block.text)
+            joiner = "" if previous.text.endswith("-") else " "
+            joined_blocks[-1] = replace(previous, text=previous.text + joiner + block.text)
             continue
         joined_blocks.append(block)
         joined_labels.append(label)
@@ -159,6 +170,7 @@ class _TextBuilder:
         self.turns: list[ParsedTurn] = []
         self.current: _OpenTurn | None = None
         self.spellings: dict[str, str] = {}
+        self.after_structured = False
 
     def _append_paragraph(self, text: str) -> int:
         if self.pieces:
@@ -182,7 +194,11 @@ class _TextBuilder:
             self._open(speaker, block.timestamp, start + len(prefix) if block.text else None)
             if block.text:
                 self.current.end = self.length
+            self.after_structured = True
             return
+        if label is None and self.after_structured:
+            self._close()  # text after a speaker table or captions is nobody's turn
+        self.after_structured = False
         start = self._append_paragraph(block.text)
         if label is not None:
             speaker = self._speaker(label.speaker)

@@ -3,8 +3,11 @@
 Caption files cut speech into cues of a few seconds each, but a researcher codes turns,
 so consecutive cues by the same speaker are merged into one paragraph, timed at the start
 of its first cue. The speaker comes from a WebVTT voice tag (``<v Jane Doe>``, as Teams
-writes) or a "Name:" prefix at the start of the cue (as Zoom writes). A cue with neither
-continues the previous speaker, because captioners only name a speaker when it changes.
+writes) or, in a file without voice tags, a "Name:" prefix at the start of a cue line (as
+Zoom writes), also after a dialogue dash ("- Jane: Hi.", as subtitles mark a change of
+speaker). Each line of a cue is read on its own, so a cue that holds two speakers' lines
+gives each line to its own speaker. Text with neither continues the previous speaker,
+because captioners only name a speaker when it changes.
 Markup (``<i>``, ``<c.yellow>``, inline timestamps) is dropped: it styles the captions on
 screen and says nothing about what was said. Bytes are decoded by the same rule as
 plain-text transcripts (``text_reader.decode_text``: byte-order mark, else UTF-8, else
@@ -31,6 +34,8 @@ TIME_LIKE = re.compile(r"\s*\d{1,2}:\d{2}[:.,]\d")
 VOICE_TAG = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 RUBY_TEXT = re.compile(r"<rt>.*?</rt>", re.DOTALL)
 MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
+# "- Jane: Hi." / "– Jane: Hi.": a subtitle line spoken by another speaker.
+DIALOGUE_DASH = re.compile(r"[-\u2013\u2014] +")
 NAME_PREFIX = re.compile(r"(?P<name>[^\s:]+(?: [^\s:]+){0,3}) ?:(?: |$)")
 NAME_PUNCTUATION = set(".'’-()/")  # "Jane O'Neill-Smith (she/her)"
 EXAMPLE_TIMING = "00:00:01.000 --> 00:00:04.000"
@@ -143,9 +148,9 @@ def _bad_time(path: Path, number: int, line: str) -> ImportFailure:
 def _result(path: Path, cues: list[_Cue], encoding: str, notes: list[str]) -> ReadResult:
     segments = [(cue.start, _voice_segments(" ".join(cue.lines))) for cue in cues]
     if not any(speaker for _, parts in segments for speaker, _ in parts):
-        # No voice tags anywhere, so look for "Name:" prefixes instead. In a file that
-        # has voice tags, a "Name:" in the text is just words.
-        segments = [(start, [_prefixed_speaker(text) for _, text in parts]) for start, parts in segments]
+        # No voice tags anywhere, so look for "Name:" prefixes instead, line by line. In
+        # a file that has voice tags, a "Name:" in the text is just words.
+        segments = [(cue.start, _prefixed_lines(cue.lines)) for cue in cues]
     blocks = _merge_runs(segments)
     if not blocks:
         raise ImportFailure(f"{path.name} contains no captions.")
@@ -171,13 +176,24 @@ def _plain(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(html.unescape(text).split()))
 
 
+def _prefixed_lines(lines: list[str]) -> list[tuple[str | None, str]]:
+    """The cue's lines as ``[(speaker or None, plain text), ...]``, each line tested for
+    a "Name:" prefix of its own."""
+    text = RUBY_TEXT.sub("", "\n".join(lines))  # ruby text may run over a line break
+    plain = (_plain(line) for line in text.split("\n"))
+    return [_prefixed_speaker(line) for line in plain if line]
+
+
 def _prefixed_speaker(text: str) -> tuple[str | None, str]:
-    """("Jane Doe", "Hello") from "Jane Doe: Hello"; (None, text) if the text does not
-    start with something that is plausibly a name."""
-    found = NAME_PREFIX.match(text)
+    """("Jane Doe", "Hello") from "Jane Doe: Hello" or "- Jane Doe: Hello"; (None, text)
+    if the text does not start with something that is plausibly a name. A dialogue dash
+    without a name after it is kept: it still shows that someone else is speaking."""
+    dash = DIALOGUE_DASH.match(text)
+    rest = text[dash.end():] if dash else text
+    found = NAME_PREFIX.match(rest)
     if found is None or not _plausible_name(found.group("name")):
         return None, text
-    return found.group("name"), text[found.end():].strip()
+    return found.group("name"), rest[found.end():].strip()
 
 
 def _plausible_name(name: str) -> bool:

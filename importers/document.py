@@ -80,61 +80,92 @@ class ParsedDocument:
         return list(seen)
 
 
-TABLE_HEADER_WORDS = {"speaker", "name", "who", "person", "participant", "time", "timestamp",
-                      "text", "transcript", "speech", "utterance", "dialogue", "content"}
+HEADER_WORDS = {"speaker", "speakers", "name", "who", "person", "participant", "time",
+                "timestamp", "timecode", "time code", "text", "transcript", "speech", "utterance",
+                "dialogue", "content", "comment", "comments", "notes", "words", "what", "said",
+                "respondent", "role", "start", "end", "line", "no", "number", "#"}
 
 
 def table_to_blocks(rows: list[list[str]]) -> list[Block]:
     """Blocks from a table, recognising transcript tables laid out by column.
 
-    Two columns "speaker | text", or three with a time column ("time | speaker | text"
-    or "speaker | time | text"), give one speaker turn per row. Any other table is kept
-    as text, one paragraph per row with cells separated by tabs.
+    A transcript table has a column of speaker names and a column of words, optionally
+    a time column first or second and notes columns after ("Time | Speaker | Text |
+    Notes"); a header row is skipped; a row with an empty speaker cell continues the
+    previous speaker's turn. Any other table is kept as text: "key: value" lines for a
+    two-column table of short keys, otherwise one tab-separated line per row.
     """
-    from importers.speakers import parse_timestamp  # local: speakers imports this module
+    from importers.speakers import parse_timestamp, plausible_speaker  # speakers imports this module
 
-    rows = [[cell.strip() for cell in row] for row in rows if any(c.strip() for c in row)]
+    rows = [_trim(row) for row in rows]
+    rows = [row for row in rows if row]
+    if rows and _is_header(rows[0]):
+        rows = rows[1:]
     if not rows:
         return []
-    if rows and {c.lower().rstrip(":") for c in rows[0] if c} <= TABLE_HEADER_WORDS:
-        rows = rows[1:]
-    layout = _transcript_layout(rows, parse_timestamp)
+    layout = _transcript_layout(rows, parse_timestamp, plausible_speaker)
     if layout is None:
-        return [Block("\t".join(cell for cell in row if cell)) for row in rows]
+        return _plain_rows(rows)
     speaker_col, time_col, text_col = layout
-    blocks = []
+    blocks: list[Block] = []
     for row in rows:
-        text = row[text_col] if text_col < len(row) else ""
-        speaker = row[speaker_col].rstrip(":").strip() or None
-        timestamp = parse_timestamp(row[time_col]) if time_col is not None else None
-        if not text and speaker is None:
+        cells = row + [""] * (text_col + 1 - len(row))
+        words = "\n".join(cell for cell in cells[text_col:] if cell)
+        speaker = cells[speaker_col].rstrip(":：").strip()
+        if not speaker and blocks:
+            blocks[-1].text = "\n".join(part for part in (blocks[-1].text, words) if part)
             continue
-        blocks.append(Block(text, speaker=speaker, timestamp=timestamp))
+        timestamp = parse_timestamp(cells[time_col]) if time_col is not None and cells[time_col] else None
+        if words or speaker:
+            blocks.append(Block(words, speaker=speaker or None, timestamp=timestamp))
     return blocks
 
 
-def _transcript_layout(rows, parse_timestamp) -> tuple[int, int | None, int] | None:
+def _trim(row: list[str]) -> list[str]:
+    cells = [cell.strip() for cell in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _is_header(row: list[str]) -> bool:
+    """A first row whose every cell is made of column-heading words ("Speaker", "Who",
+    "What was said", "Transcript text")."""
+    filled = [cell for cell in row if cell]
+    return bool(filled) and all(
+        len(cell) <= 30 and any(word in HEADER_WORDS for word in cell.lower().replace(":", " ").split())
+        for cell in filled
+    )
+
+
+def _plain_rows(rows: list[list[str]]) -> list[Block]:
+    if all(len(row) == 2 and len(row[0]) <= 30 for row in rows):
+        return [Block(f"{key.rstrip(':')}: {value}") for key, value in rows]
+    return [Block("\t".join(cell for cell in row if cell)) for row in rows]
+
+
+def _transcript_layout(rows, parse_timestamp, plausible_speaker) -> tuple[int, int | None, int] | None:
+    """(speaker column, time column or None, text column), or None if not a transcript."""
     width = max(len(row) for row in rows)
-    if width not in (2, 3) or len(rows) < 2:
+    if width < 2 or len(rows) < 2:
         return None
 
     def column(index: int) -> list[str]:
-        return [row[index] if index < len(row) else "" for row in rows]
+        return [row[index] for row in rows if index < len(row) and row[index]]
 
-    def names_like(cells: list[str]) -> bool:
-        filled = [c for c in cells if c]
-        return bool(filled) and all(
-            len(c) <= 40 and not c.rstrip(":").endswith((".", "?", "!")) and "\n" not in c
-            for c in filled
-        ) and len(set(filled)) <= max(2, len(filled) // 2 + 1)
+    def times_like(index: int) -> bool:
+        cells = column(index)
+        return bool(cells) and all(parse_timestamp(cell) is not None for cell in cells)
 
-    def times_like(cells: list[str]) -> bool:
-        filled = [c for c in cells if c]
-        return bool(filled) and all(parse_timestamp(c) is not None for c in filled)
+    def names_like(index: int) -> bool:
+        cells = [cell.rstrip(":：").strip() for cell in column(index)]
+        if not cells or any(len(cell) > 40 or "\n" in cell or cell.endswith((".", "?", "!")) for cell in cells):
+            return False
+        return sum(plausible_speaker(cell) for cell in cells) >= 0.8 * len(cells)
 
-    if width == 2:
-        return (0, None, 1) if names_like(column(0)) else None
-    for speaker_col, time_col in ((1, 0), (0, 1)):
-        if times_like(column(time_col)) and names_like(column(speaker_col)):
-            return speaker_col, time_col, 2
-    return None
+    time_col = next((i for i in (0, 1) if i < width - 1 and times_like(i)), None)
+    speaker_col = next(i for i in (0, 1, 2) if i != time_col)
+    text_col = speaker_col + 1 + (1 if time_col == speaker_col + 1 else 0)
+    if text_col >= width or not names_like(speaker_col):
+        return None
+    return speaker_col, time_col, text_col

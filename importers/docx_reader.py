@@ -117,12 +117,31 @@ def _walk_body(container, blocks: list[Block], styled: list[tuple[Block, str]]) 
 
 
 def _table_rows(table) -> list[list[str]]:
-    rows = []
-    for row in table.iter(TR):
-        if row.getparent() is not table and row.getparent().tag != f"{W}sdtContent":
-            continue  # rows of a nested table belong to their own cell's text
-        rows.append(["\n".join(_paragraph(p).text for p in cell.iter(P)) for cell in row.iter(TC)])
-    return rows
+    """The table's own rows and cells (a table nested in a cell is that cell's text)."""
+    return [[_cell_text(cell) for cell in _children(row, TC)] for row in _children(table, TR)]
+
+
+def _children(element, tag: str) -> list:
+    """Direct children with ``tag``, looking through content controls (w:sdt)."""
+    found = []
+    for child in element:
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag == SDT:
+            content = child.find(f"{W}sdtContent")
+            if content is not None:
+                found.extend(_children(content, tag))
+    return found
+
+
+def _cell_text(cell) -> str:
+    lines = []
+    for child in cell:
+        if child.tag == P:
+            lines.append(_paragraph(child).text)
+        elif child.tag == TBL:
+            lines.extend("\t".join(row) for row in _table_rows(child))
+    return "\n".join(lines)
 
 
 def _paragraph(paragraph) -> Block:

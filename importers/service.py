@@ -19,6 +19,7 @@ from importers.assemble import assemble
 from importers.document import ImportFailure, ParsedDocument
 from importers.registry import SUPPORTED_EXTENSIONS, reader_for
 from importers.safety import read_file
+from importers.speakers import custom_conventions
 from importers.sheet_values import parse_date
 from importers.sheets import (
     AttributesSheet,
@@ -67,7 +68,7 @@ class FileResult:
         return {
             "file": self.file, "status": self.status, "source_id": self.source_id,
             "turns": self.turns, "speakers": self.speakers, "encoding": self.encoding,
-            "convention": self.convention, "error": self.error,
+            "convention": self.convention, "error": self.error, "notes": self.notes,
         }
 
 
@@ -86,33 +87,40 @@ class ImportSetupError(ValueError):
     """The batch cannot start (a bad sheet, a bad option); nothing was imported."""
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
-    """Files to import, folders searched recursively, in a stable order.
+SHEET_EXTENSIONS = {".csv", ".xlsx", ".xls", ".ods", ".tsv"}
 
-    Inside folders, hidden files, Office lock files (``~$…``) and files of other types
-    are passed over silently: a folder of transcripts often holds the sheets too.
-    A path given explicitly is always attempted, so its problem is reported.
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult], list[Path]]:
+    """Files to import (folders searched recursively, in a stable order), results for
+    paths that do not exist, and files in folders skipped for their type.
+
+    Inside folders, hidden files and Office lock files (``~$…``) are passed over, and so
+    are spreadsheets (a folder of transcripts often holds the sheets too); other files
+    of a type Charter cannot read are counted, so the user hears about them. A path
+    given explicitly is always attempted, so its problem is reported.
     """
     files: list[Path] = []
     missing: list[FileResult] = []
+    skipped: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in SUPPORTED_EXTENSIONS
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                    and not p.name.startswith("~$")
-                )
-            )
+            for found in sorted(path.rglob("*")):
+                relative = found.relative_to(path).parts
+                if (not found.is_file() or any(part.startswith(".") for part in relative)
+                        or found.name.startswith("~$")):
+                    continue
+                suffix = found.suffix.lower()
+                if suffix in SUPPORTED_EXTENSIONS:
+                    files.append(found)
+                elif suffix not in SHEET_EXTENSIONS:
+                    skipped.append(found)
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             missing.append(FileResult(str(path), "failed", error=f"{path} does not exist."))
     seen: set[Path] = set()
     unique = [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
-    return unique, missing
+    return unique, missing, skipped
 
 
 class _Sheets:
@@ -140,9 +148,19 @@ def import_files(
     options = options or ImportOptions()
     if options.method is not None and options.method not in METHODS:
         raise ImportSetupError(f"Unknown method {options.method!r}; use one of {', '.join(METHODS)}.")
+    try:
+        custom_conventions(options.speaker_patterns)
+    except ValueError as error:
+        raise ImportSetupError(str(error)) from error
     sheets = _Sheets(options)
-    files, results = collect_files([Path(p) for p in paths])
+    files, results, skipped = collect_files([Path(p) for p in paths])
     warnings: list[str] = []
+    if skipped:
+        kinds = sorted({p.suffix.lower() or "(no extension)" for p in skipped})
+        warnings.append(
+            f"{len(skipped)} file(s) in the folders given were skipped because Charter cannot "
+            f"read their type ({', '.join(kinds)})."
+        )
     if sheets.sites:
         _store_sites(project, sheets.sites, options.coder_id)
     cancelled = False
@@ -186,9 +204,6 @@ def _import_one(project: Project, path: Path, options: ImportOptions, sheets: _S
     except ImportFailure as error:
         result.error = str(error)
         return result
-    except ValueError as error:  # a bad user speaker pattern
-        result.error = f"{path.name}: {error}"
-        return result
     except Exception as error:  # a parser library's own failure on a damaged file
         result.error = f"{path.name} could not be read ({type(error).__name__}: {error})."
         return result
@@ -208,7 +223,14 @@ def _import_one(project: Project, path: Path, options: ImportOptions, sheets: _S
             result.status, result.source_id = "imported", source.id
     except (ImportFailure, SheetError) as error:
         result.error = str(error)
+    except Exception as error:  # the transaction rolled back: report it, go on with the rest
+        result.error = f"{path.name} could not be stored ({type(error).__name__}: {_first_line(error)})."
     return result
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _Sheets) -> SourcePlan:
@@ -222,12 +244,12 @@ def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _S
     method = (row.method if row and row.method else None) or options.method or _guess_method(parsed)
     name = path.stem
 
-    def resolve(label: str) -> Speaker:
+    def resolve(label: str, source_name: str) -> Speaker:
         mapped = sheets.speakers.lookup(path.name, label) if sheets.speakers else None
         if mapped is not None:
             kind = None if mapped.is_interviewer else mapped.participant_type or participant_type
             return Speaker(mapped.participant, kind, mapped.is_interviewer)
-        return default_speaker(label, source_name=name, participant_type=participant_type,
+        return default_speaker(label, source_name=source_name, participant_type=participant_type,
                                interviewer=interviewer)
 
     return SourcePlan(

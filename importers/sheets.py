@@ -12,14 +12,25 @@ are typed by hand. Every problem is a ``SheetError`` whose message is one senten
 the sheet file, and the row or column where that helps, so the researcher can fix the
 sheet without guessing. Problems that lose nothing important (a row without a file name,
 a column without a header) are ``SheetWarning``s on the result instead.
+
+A ``file`` cell names a transcript by its name or by a path ending in its name
+("interview1.txt", "SiteA/interview1.txt", "C:\\data\\SiteA\\interview1.txt"), with or
+without the extension, ignoring case. An imported file takes the row whose path is the
+longest match for the end of the file's own path, so "SiteA/interview1.txt" and
+"SiteB/interview1.txt" describe two different files; a row naming the file with its
+extension wins over one naming it without. Only if no row's whole path fits is the base
+name alone used (a sheet written on another computer, with its paths), and then only
+when exactly one row has that name. Two rows giving the identical path are refused,
+because the result would depend on row order.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 
 from importers.sheet_values import (
     Cell,
@@ -86,16 +97,24 @@ class AttributesSheet:
     rows: list[SourceRow]
     warnings: list[SheetWarning] = field(default_factory=list)
 
-    def row_for(self, filename: str) -> SourceRow | None:
-        """The row for an imported file, matched by base name ignoring case; the sheet may
-        give the name with or without its extension ("SiteA_partner1" or
-        "SiteA_partner1.docx"). A row naming the file exactly wins over one without it."""
-        return _find_by_file({_file_key(r.file): r for r in self.rows}, filename)
+    def row_for(self, path: str | PurePath) -> SourceRow | None:
+        """The row for an imported file, given its path (absolute or relative; a bare file
+        name works too, but then rows that differ only by folder cannot be told apart).
+        The row whose path is the longest match for the end of ``path`` wins, ignoring
+        case; the sheet may give the name with or without its extension
+        ("SiteA_partner1" or "SiteA_partner1.docx"), and a row naming the file exactly
+        wins over one without it. If no row's whole path fits, the row with the same
+        base name, if only one row has it."""
+        by_key = {_file_key(r.file): r for r in self.rows}
+        keys = _keys_for(by_key, path)
+        return by_key[keys[0]] if keys else None
 
-    def unmatched(self, filenames_seen: list[str]) -> list[str]:
-        """The sheet's file values (as written) that match none of ``filenames_seen``."""
-        seen = _seen_keys(filenames_seen)
-        return [row.file for row in self.rows if _file_key(row.file) not in seen]
+    def unmatched(self, paths_seen: Iterable[str | PurePath]) -> list[str]:
+        """The sheet's file values (as written) that ``row_for`` gives to none of
+        ``paths_seen``."""
+        by_key = {_file_key(r.file): r for r in self.rows}
+        used = {keys[0] for keys in (_keys_for(by_key, path) for path in paths_seen) if keys}
+        return [row.file for row in self.rows if _file_key(row.file) not in used]
 
 
 def read_attributes_sheet(path: Path | str) -> AttributesSheet:
@@ -174,23 +193,29 @@ class SpeakerMap:
     rows: list[SpeakerMapRow]
     warnings: list[SheetWarning] = field(default_factory=list)
 
-    def lookup(self, filename: str, speaker_label: str) -> SpeakerMapping | None:
-        """Who ``speaker_label`` is in ``filename`` (label compared ignoring case). A row
-        for this file wins over a row for every file."""
+    def lookup(self, path: str | PurePath, speaker_label: str) -> SpeakerMapping | None:
+        """Who ``speaker_label`` is in the file at ``path`` (label compared ignoring case;
+        the path as for ``AttributesSheet.row_for``). The rows for the file's best
+        matching path come first ("SiteA/interview1.txt" before "interview1.txt"), then
+        rows for every file."""
         label = _label_key(speaker_label)
-        for_file = {_file_key(r.file): r.mapping for r in self.rows
-                    if r.file is not None and _label_key(r.label) == label}
-        found = _find_by_file(for_file, filename)
-        if found is not None:
-            return found
+        for key in _keys_for(self._file_keys(), path):
+            found = next((r.mapping for r in self.rows if r.file is not None
+                          and _file_key(r.file) == key and _label_key(r.label) == label), None)
+            if found is not None:
+                return found
         return next((r.mapping for r in self.rows if r.file is None and _label_key(r.label) == label), None)
 
-    def unmatched(self, filenames_seen: list[str]) -> list[str]:
-        """File values (as written, each once) that match none of ``filenames_seen``;
+    def unmatched(self, paths_seen: Iterable[str | PurePath]) -> list[str]:
+        """File values (as written, each once) that describe none of ``paths_seen``;
         rows for every file are never unmatched."""
-        seen = _seen_keys(filenames_seen)
-        files = [r.file for r in self.rows if r.file is not None and _file_key(r.file) not in seen]
+        keys = self._file_keys()
+        used = {key for path in paths_seen for key in _keys_for(keys, path)}
+        files = [r.file for r in self.rows if r.file is not None and _file_key(r.file) not in used]
         return list(dict.fromkeys(files))
+
+    def _file_keys(self) -> dict[tuple[str, ...], None]:
+        return dict.fromkeys(_file_key(r.file) for r in self.rows if r.file is not None)
 
 
 def read_speaker_map(path: Path | str) -> SpeakerMap:
@@ -258,23 +283,38 @@ def read_sites_sheet(path: Path | str) -> list[SiteRow]:
 
 # --- matching files ------------------------------------------------------------------
 
-def _file_key(value: str) -> str:
-    """A sheet's file cell reduced to a base name, ignoring case (Windows or POSIX path)."""
-    return re.split(r"[/\\]", value.strip())[-1].casefold()
+def _file_key(value: str | PurePath) -> tuple[str, ...]:
+    """A sheet's file cell, or a file's path, as its folder and file names ignoring case
+    (Windows or POSIX separators): "C:\\Data\\a.docx" gives ("c:", "data", "a.docx")."""
+    parts = (part.strip() for part in re.split(r"[/\\]", str(value).casefold()))
+    return tuple(part for part in parts if part not in ("", "."))
 
 
-def _seen_keys(filenames: list[str]) -> set[str]:
-    keys = set()
-    for filename in filenames:
-        name = _file_key(filename)
-        keys.update({name, PurePosixPath(name).stem})
-    return keys
+def _keys_for(keys: Iterable[tuple[str, ...]], path: str | PurePath) -> list[tuple[str, ...]]:
+    """The sheet keys that describe the file at ``path``, best first: those whose
+    components are the end of the path's, longest first and, at equal length, the one
+    naming the file with its extension first. If there are none, the one key with the
+    file's base name, if only one has it; else nothing."""
+    parts, keys = _file_key(path), list(keys)
+    if not parts:
+        return []
+    fits = [(len(key), exact, key) for key in keys
+            if (exact := _names_file(key, parts[-1])) is not None
+            and len(key) <= len(parts) and key[:-1] == parts[len(parts) - len(key):-1]]
+    if fits:
+        return [key for *_, key in sorted(fits, key=lambda fit: fit[:2], reverse=True)]
+    same_name = [key for key in keys if _names_file(key, parts[-1]) is not None]
+    return same_name if len(same_name) == 1 else []
 
 
-def _find_by_file(by_key: dict, filename: str):
-    name = _file_key(filename)
-    found = by_key.get(name)
-    return found if found is not None else by_key.get(PurePosixPath(name).stem)
+def _names_file(key: tuple[str, ...], name: str) -> bool | None:
+    """Whether the key's last part is the file ``name`` (True), the name without its
+    extension (False), or neither (None)."""
+    if not key:
+        return None
+    if key[-1] == name:
+        return True
+    return False if key[-1] == PurePosixPath(name).stem else None
 
 
 def _label_key(label: str) -> str:

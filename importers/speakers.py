@@ -10,8 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NAME = r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t][\w.'’\-()]+){0,4}?)"
+# A name: up to five words starting with a letter, optionally followed by a qualifier in
+# brackets ("Participant 2 (male, 40s)", "Dr Smith [GP]").
+_NAME = (r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,4}?"
+         r"(?:[ \t]*[(\[][^()\[\]\n:]{1,30}[)\]])?)")
 _TIME = r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)"
+# A colon (or the full-width colon of CJK text) not followed by "//" (a URL) or a digit
+# (a time such as "At 10:30").
+_COLON = r"[ \t]*[:：](?!//|\d)[ \t]*"
 
 
 @dataclass(frozen=True)
@@ -27,21 +33,21 @@ def _convention(name: str, regex: str, label_only_line: bool = False) -> Convent
 
 
 BUILT_IN_CONVENTIONS = [
-    _convention("timestamp-name-colon", rf"^[\[(]{_TIME}[\])]\s*{_NAME}\s*:\s*"),
-    _convention("name-timestamp", rf"^{_NAME}\s*[\[(]{_TIME}[\])]\s*:?\s*"),
+    _convention("timestamp-name-colon", rf"^[\[(]{_TIME}[\])]\s*{_NAME}{_COLON}"),
+    _convention("name-timestamp", rf"^{_NAME}\s*[\[(]{_TIME}[\])]\s*[:：]?\s*"),
     _convention("timestamp-name-line", rf"^{_TIME}\s+{_NAME}\s*$", label_only_line=True),
     _convention("name-timestamp-line", rf"^{_NAME}\s+{_TIME}\s*$", label_only_line=True),
-    _convention("name-colon", rf"^{_NAME}\s*:(?:\s+|$)"),
+    _convention("name-colon", rf"^{_NAME}{_COLON}"),
 ]
 
+_QUALIFIER = r"(?:\s*(?:\d+|[a-z]|[(\[][^)\]]*[)\]]))?"
 INTERVIEWER_LABEL = re.compile(
-    r"^(interviewer|int|i|q|moderator|mod|facilitator|researcher|interviewer\s*\d+|"
-    r"moderator\s*\d+|facilitator\s*\d+)$",
+    rf"^(?:interviewer|int|i|q|moderator|mod|facilitator|researcher|chair)\.?{_QUALIFIER}$",
     re.IGNORECASE,
 )
 GENERIC_LABEL = re.compile(
-    r"^(r|a|resp|respondent|interviewee|participant|participant\s*\d+|p\s*\d+|"
-    r"speaker\s*\d+|unknown\s*speaker|respondent\s*\d+|r\s*\d+)$",
+    rf"^(?:r|a|resp|respondent|interviewee|participant|speaker|unknown(?: speaker)?|voice|"
+    rf"p|m|f|male|female|man|woman|resident|officer)\.?{_QUALIFIER}$",
     re.IGNORECASE,
 )
 # Words that look like "Label:" at the start of a paragraph but name no speaker.
@@ -53,7 +59,20 @@ NOT_SPEAKERS = {
     "recording", "file", "audio", "present", "attendees", "in attendance", "apologies",
     "start", "end", "ends", "begins", "comment", "comments", "nb", "ps", "source",
     "method", "area", "group", "focus group", "meeting", "agenda", "action", "actions",
-    "warning", "caution", "update", "http", "https", "www",
+    "warning", "caution", "update", "http", "https", "www", "interviewee details",
+    "well", "so", "yes", "no", "ok", "okay", "anyway", "also", "and", "but", "then", "now",
+    "right", "sure", "oh", "um", "er", "erm", "basically", "actually", "honestly", "like",
+    "obviously", "because", "yeah", "yep", "hmm", "however", "therefore", "firstly",
+    "secondly", "finally", "result", "results", "reason", "problem", "point", "thing",
+}
+# A label of several words starting with one of these is the start of a sentence
+# ("He said:", "The problem was:", "What happened was:"), not a name.
+SENTENCE_OPENERS = {
+    "i", "he", "she", "they", "we", "you", "it", "my", "our", "their", "his", "her", "its",
+    "the", "this", "that", "these", "those", "what", "which", "who", "when", "where", "why",
+    "how", "there", "here", "one", "some", "all", "so", "well", "and", "but", "then", "now",
+    "a", "an", "if", "because", "as", "in", "on", "at", "to", "for", "with", "from", "by",
+    "about", "after", "before", "just", "yes", "no", "ok", "okay", "anyway", "also",
 }
 
 
@@ -67,8 +86,7 @@ def is_generic_label(label: str) -> bool:
 
 
 def clean_label(raw: str) -> str:
-    label = " ".join(raw.replace("*", " ").split()).strip().rstrip(":").strip()
-    return label
+    return " ".join(raw.replace("*", " ").split()).strip().rstrip(":：").strip()
 
 
 NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del",
@@ -76,18 +94,25 @@ NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "le", "la"
 
 
 def plausible_speaker(label: str) -> bool:
-    """Could this be a speaker? Short, not a known heading word, and name-like: a label
-    starts with a capital (or a letter of a script without case), and a long label
-    (four or five words) is capitalised throughout ("Police Community Support Officer"),
-    so that the start of a sentence such as "Welcome everyone to the meeting:" is not
-    taken for a name while "Café owner:" still is."""
+    """Could this be a speaker? Short, not a heading or discourse word ("Note", "Well",
+    "Interview 3"), not the start of a sentence ("He said"), and name-like: it starts
+    with a capital (or a letter of a script without case), and a long label (four or
+    five words) is capitalised throughout ("Police Community Support Officer"), while a
+    short one may continue in lower case ("Café owner")."""
     words = label.split()
-    if not words or len(label) > 40 or len(words) > 5:
+    if not words or len(label) > 60 or len(words) > 7:
         return False
-    if label.lower().rstrip(".") in NOT_SPEAKERS:
+    bare = re.sub(r"\s*[(\[].*$", "", label).rstrip(".").strip()
+    core = re.sub(r"\s*\d+$", "", bare).lower()
+    if core in NOT_SPEAKERS:
         return False
     if is_generic_label(label):
         return True
+    words = bare.split()
+    if not words or len(words) > 5:
+        return False
+    if len(words) > 1 and words[0].lower() in SENTENCE_OPENERS:
+        return False
     if not _name_like(words[0]) or words[0].lower() in NAME_PARTICLES:
         return False
     return len(words) <= 3 or all(_name_like(word) for word in words)
@@ -137,7 +162,7 @@ class LabelMatch:
 
 
 def match_label(convention: Convention, paragraph: str) -> LabelMatch | None:
-    if convention.needs_colon and ":" not in paragraph[:80]:
+    if convention.needs_colon and ":" not in paragraph[:80] and "：" not in paragraph[:80]:
         return None  # cheap test first: most paragraphs of a transcript are not labels
     found = convention.pattern.match(paragraph)
     if not found:
@@ -147,7 +172,7 @@ def match_label(convention: Convention, paragraph: str) -> LabelMatch | None:
         return None
     time = found.groupdict().get("time")
     end = found.end()
-    while end < len(paragraph) and paragraph[end] in " \t":
+    while end < len(paragraph) and paragraph[end] in " \t\n":
         end += 1
     return LabelMatch(
         speaker,
@@ -166,15 +191,15 @@ def match_bold_label(paragraph: str, bold_prefix: int) -> LabelMatch | None:
         return None
     bold = paragraph[:bold_prefix]
     rest = paragraph[bold_prefix:]
-    if bold.rstrip().endswith(":"):
+    if bold.rstrip().endswith((":", "：")):
         end = bold_prefix
-    elif rest.lstrip(" \t").startswith(":"):
+    elif rest.lstrip(" \t").startswith((":", "：")):
         end = bold_prefix + (len(rest) - len(rest.lstrip(" \t"))) + 1
     else:
         return None
     speaker = clean_label(bold)
     if not plausible_speaker(speaker):
         return None
-    while end < len(paragraph) and paragraph[end] in " \t":
+    while end < len(paragraph) and paragraph[end] in " \t\n":
         end += 1
     return LabelMatch(speaker, end, None, end >= len(paragraph))

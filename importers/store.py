@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from importers.document import ParsedDocument
@@ -52,7 +52,7 @@ class SourcePlan:
     method: str
     date: dt.date | None
     provenance: dict[str, Any]
-    resolve_speaker: Callable[[str], Speaker]
+    resolve_speaker: Callable[[str, str], Speaker]  # (label, final source name) -> who
     attributes: dict[str, Any] = field(default_factory=dict)  # name -> TypedValue
 
 
@@ -91,8 +91,9 @@ def get_or_create_site(session: Session, name: str) -> Site:
 def get_or_create_participant(session: Session, site: Site | None, speaker: Speaker) -> Participant:
     site_id = None if speaker.is_interviewer or site is None else site.id
     condition = Participant.site_id.is_(None) if site_id is None else Participant.site_id == site_id
+    # The same person may be spelt "SAM" in one transcript and "Sam" in another.
     participant = session.scalar(
-        select(Participant).where(condition, Participant.name == speaker.participant)
+        select(Participant).where(condition, func.lower(Participant.name) == speaker.participant.lower())
     )
     if participant is None:
         participant = Participant(
@@ -124,7 +125,8 @@ def store_document(session: Session, parsed: ParsedDocument, plan: SourcePlan) -
     session.flush()
     participants: dict[str, int] = {}
     for label in parsed.speakers:
-        participants[label] = get_or_create_participant(session, site, plan.resolve_speaker(label)).id
+        speaker = plan.resolve_speaker(label, source.name)
+        participants[label] = get_or_create_participant(session, site, speaker).id
     store_turns(session, source.id, parsed, participants)
     for name, value in plan.attributes.items():
         set_attribute(session, "source", source.id, name, value)

@@ -33,7 +33,13 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as error:
                 raise ImportFailure(f"{path.name} starts with a {label} byte-order mark but is not valid {label} text.") from error
     if b"\x00" in data:
-        raise ImportFailure(f"{path.name} contains binary data, not text.")
+        codec = _utf16_without_bom(data)
+        if codec is None:
+            raise ImportFailure(f"{path.name} contains binary data, not text.")
+        try:
+            return data.decode(codec), f"{codec} (no BOM)"
+        except UnicodeDecodeError as error:
+            raise ImportFailure(f"{path.name} looks like UTF-16 text without a byte-order mark but does not decode as {codec}.") from error
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -41,6 +47,21 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     if len(CONTROL.findall(text[:65536])) > max(3, len(text[:65536]) // 100):
         raise ImportFailure(f"{path.name} contains binary data, not text.")
     return text, encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark shows as a NUL in every other byte
+    (mostly-Latin text): NULs at odd positions are little-endian, at even big-endian."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    odd_nuls = sample[1::2].count(0) / (len(sample) // 2)
+    even_nuls = sample[0::2].count(0) / (len(sample) // 2)
+    if odd_nuls > 0.6 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.6 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def read_text(path: Path, data: bytes) -> ReadResult:

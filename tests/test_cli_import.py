@@ -6,7 +6,7 @@ import json
 
 from app.cli import main
 
-IMPORT_KEYS = {"file", "status", "source_id", "turns", "speakers", "encoding", "convention", "error"}
+IMPORT_KEYS = {"file", "status", "source_id", "turns", "speakers", "encoding", "convention", "error", "notes"}
 
 
 def run(capsys, *argv):
@@ -42,8 +42,8 @@ def test_import_json_then_sources_and_turns(tmp_path, capsys):
     assert [(t["speaker"], text[t["start"]:t["end"]]) for t in turns] == [
         ("Interviewer", "How do you share data?"), ("Jo", "Through the hub — 每周."),
     ]
-    assert [(t["participant_type"], t["interviewer"], t["timestamp"]) for t in turns] == [
-        (None, True, None), ("partner agency", False, None),
+    assert [(t["label"], t["participant_type"], t["interviewer"], t["timestamp"]) for t in turns] == [
+        ("Interviewer", None, True, None), ("Jo", "partner agency", False, None),
     ]
 
 

@@ -118,6 +118,38 @@ def test_zoom_name_prefixes(tmp_path):
     assert document.convention == "captions"
 
 
+def test_each_line_of_a_cue_has_its_own_name_prefix(tmp_path):
+    vtt = (
+        "WEBVTT\n\n"
+        "1\n00:00:01.000 --> 00:00:04.000\nJane Doe: Hello everyone.\n\n"
+        "2\n00:00:04.500 --> 00:00:06.000\nand welcome.\n\n"
+        "3\n00:00:06.500 --> 00:00:08.000\nJohn Smith: Hi.\nJane Doe: Shall we start?\n\n"
+        "4\n00:00:08.000 --> 00:00:09.000\n<i>John Smith:</i> Yes, I\nthink so.\n"
+    )
+    _, _, turns = parse(read_vtt, tmp_path, "zoom.vtt", vtt)
+    assert turns == [
+        ("Jane Doe", "Hello everyone. and welcome.", 1.0),
+        ("John Smith", "Hi.", 6.5),
+        ("Jane Doe", "Shall we start?", 6.5),
+        ("John Smith", "Yes, I think so.", 8.0),
+    ]
+
+
+def test_srt_dialogue_dashes(tmp_path):
+    srt = (
+        "1\n00:00:01,000 --> 00:00:03,000\n- Interviewer: How long?\n- Resident: Ten years.\n\n"
+        "2\n00:00:03,000 --> 00:00:05,000\nMaybe more.\n\n"
+        "3\n00:00:05,000 --> 00:00:07,000\n\u2013 Interviewer: Really?\n- Yes.\n"
+    )
+    _, _, turns = parse(read_srt, tmp_path, "dialogue.srt", srt)
+    assert turns == [
+        ("Interviewer", "How long?", 1.0),
+        ("Resident", "Ten years. Maybe more.", 1.0),
+        # a dash with no name: someone else speaks, but who is unknown, so the dash stays
+        ("Interviewer", "Really? - Yes.", 5.0),
+    ]
+
+
 def test_srt_with_names_and_markup(tmp_path):
     srt = (
         "1\r\n00:00:01,000 --> 00:00:03,500\r\nINTERVIEWER: How long have you\r\nlived here?\r\n\r\n"

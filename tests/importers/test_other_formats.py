@@ -18,6 +18,7 @@ from importers.html_reader import read_html
 from importers.odt_reader import read_odt
 from importers.pdf_reader import LAYOUT_NOTE, _page_blocks, read_pdf
 from importers.rtf_reader import read_rtf
+from importers.text_reader import decode_text
 
 ARABIC, HEBREW, CJK = "السلام", "שלום", "你好"
 
@@ -77,7 +78,7 @@ RTF = (
 
 def test_rtf_turns_code_page_unicode_and_table(tmp_path):
     result = read(read_rtf, write(tmp_path, "interview.rtf", RTF.encode("ascii")))
-    assert result.encoding == "cp1252"
+    assert result.encoding == "windows-1252"
     doc = assemble(result)
     assert turns(doc) == [
         (None, "Interview with Sam"),
@@ -95,15 +96,84 @@ def test_rtf_turns_code_page_unicode_and_table(tmp_path):
 def test_rtf_respects_ansicpg(tmp_path):
     rtf = r"{\rtf1\ansi\ansicpg1251 Interviewer: \'cf\'f0\'e8\'e2\'e5\'f2?\par Sam: \'c4\'e0.\par}"
     result = read(read_rtf, write(tmp_path, "russian.rtf", rtf.encode("ascii")))
-    assert result.encoding == "cp1251"
+    assert result.encoding == "windows-1251"
     assert turns(assemble(result)) == [("Interviewer", "Привет?"), ("Sam", "Да.")]
 
 
 def test_rtf_unknown_code_page_falls_back_to_cp1252(tmp_path):
     rtf = r"{\rtf1\ansi\ansicpg99999 Sam: na\'efve\par}"
     result = read(read_rtf, write(tmp_path, "odd.rtf", rtf.encode("ascii")))
-    assert result.encoding == "cp1252"
+    assert result.encoding == "windows-1252"
     assert turns(assemble(result)) == [("Sam", "naïve")]
+
+
+@pytest.mark.parametrize(
+    ("header", "encoding"),
+    [(r"\ansi\ansicpg1252", "windows-1252"), (r"\ansi\ansicpg1250", "windows-1250"),
+     (r"\ansi\ansicpg874", "windows-874"), (r"\ansi\ansicpg932", "cp932"), (r"\mac", "mac-roman"),
+     (r"\pc", "cp437"), (r"\ansi", "windows-1252")],
+)
+def test_rtf_encoding_names_match_the_other_readers(tmp_path, header, encoding):
+    """Named as .txt, .vtt and .html name them: "windows-NNNN" for Windows code pages."""
+    result = read(read_rtf, write(tmp_path, "page.rtf", ("{\\rtf1" + header + r" Sam: hi\par}").encode("ascii")))
+    assert result.encoding == encoding
+
+
+# A speaker table as Word writes it: every paragraph repeats \intbl, the row properties
+# come again in a group after the last cell, and a text cell holds two paragraphs.
+RTF_TABLE_WITH_PARAGRAPHS = r"""{\rtf1\ansi\ansicpg1252\uc1\deff0{\fonttbl{\f0 Times;}}
+\pard\plain\ql Interview 3\par
+\trowd\irow0\cellx3000\cellx9000
+\pard\plain\ql\intbl {\insrsid1 Interviewer}{\insrsid1 \cell }\pard\plain\intbl {How long have you lived here?\cell }
+\pard\plain\intbl {\trowd\irow0\cellx3000\cellx9000\row }
+\pard\plain\intbl {Jo\cell }\pard\plain\intbl {About ten years.\par}\pard\plain\intbl {Maybe eleven, near the \\row of shops\u1488?.\cell }
+\pard\plain\intbl {\trowd\irow1\cellx3000\cellx9000\row }
+\trowd\cellx3000\cellx9000
+\pard\intbl Interviewer\cell \pard\intbl OK.\cell\row
+\trowd\cellx3000\cellx9000
+\pard\intbl Jo\cell \pard\intbl Right.\par\pard\intbl\par\cell\row
+\pard\plain After the table.\par
+}"""
+
+
+def test_rtf_table_cell_with_several_paragraphs_keeps_its_speaker(tmp_path):
+    result = read(read_rtf, write(tmp_path, "table.rtf", RTF_TABLE_WITH_PARAGRAPHS.encode("ascii")))
+    doc = assemble(result)
+    assert turns(doc) == [
+        (None, "Interview 3"),
+        ("Interviewer", "How long have you lived here?"),
+        ("Jo", "About ten years.\nMaybe eleven, near the \\row of shops\u05d0."),
+        ("Interviewer", "OK."),
+        ("Jo", "Right."),
+        (None, "After the table."),
+    ]
+    check_interviewer_flags(doc)
+
+
+def test_rtf_nested_table_stays_in_its_cell(tmp_path):
+    nested = r"""{\rtf1\ansi
+\trowd\cellx3000\cellx9000\pard\intbl Interviewer\cell \pard\intbl Which?\cell\row
+\trowd\cellx3000\cellx9000\pard\intbl Jo\cell \pard\intbl\itap2 Bus\nestcell Daily\nestcell
+{\*\nesttableprops\trowd\cellx1000\cellx2000\nestrow}{\nonesttables\par}
+\pard\intbl\itap2 Car\nestcell Never\nestcell{\*\nesttableprops\trowd\cellx1000\cellx2000\nestrow}
+{\nonesttables\par}\pard\intbl\itap1 That's all.\cell\row
+\pard Interviewer: Thanks.\par}"""
+    doc = assemble(read(read_rtf, write(tmp_path, "nested.rtf", nested.encode("ascii"))))
+    assert turns(doc) == [
+        ("Interviewer", "Which?"),
+        ("Jo", "Bus\tDaily\nCar\tNever\nThat's all."),
+        ("Interviewer", "Thanks."),
+    ]
+
+
+def test_rtf_hyperlink_keeps_only_its_visible_words(tmp_path):
+    rtf = (r'{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Times;}}'
+           r'\pard Jo: See {\field{\*\fldinst{HYPERLINK "http://example.org/"}}{\fldrslt{\ul the site}}} now.\par'
+           r'\pard Interviewer: And {\field{\*\fldinst { HYPERLINK "mailto:a@b.org" \\o "Mail {us}" }}'
+           r'{\fldrslt {\cs15 mail}}} too?\par}')
+    doc = assemble(read(read_rtf, write(tmp_path, "links.rtf", rtf.encode("ascii"))))
+    assert turns(doc) == [("Jo", "See the site now."), ("Interviewer", "And mail too?")]
+    assert "http" not in doc.text and "mailto" not in doc.text
 
 
 def test_rtf_failures(tmp_path):
@@ -456,7 +526,7 @@ def test_html_meta_charset_windows_1252(tmp_path):
     page = ('<html><head><meta charset="windows-1252"></head><body>'
             "<p>Interviewer: Caf\xe9 \u201cquoted\u201d?</p><p>Sam: Na\xefve \u20ac5.</p></body></html>")
     result = read(read_html, write(tmp_path, "old.htm", page.encode("cp1252")))
-    assert result.encoding == "cp1252"
+    assert result.encoding == "windows-1252"
     assert turns(assemble(result)) == [("Interviewer", "Café “quoted”?"), ("Sam", "Naïve €5.")]
 
 
@@ -464,12 +534,14 @@ def test_html_meta_charset_windows_1252(tmp_path):
     ("data", "encoding"),
     [
         (b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
-         b"<p>Sam: caf\xe9</p>", "cp1252"),
+         b"<p>Sam: caf\xe9</p>", "windows-1252"),
         (b'<meta charset="koi8-r"><p>Sam: caf\xe9</p>', "koi8-r"),
-        (b"<p>Sam: caf\xe9</p>", "cp1252"),
+        (b'<meta charset="cp1252"><p>Sam: caf\xe9</p>', "windows-1252"),
+        (b"<p>Sam: caf\xe9</p>", "windows-1252"),
         ("<p>Sam: café</p>".encode("utf-8"), "utf-8"),
-        (b"\xef\xbb\xbf" + '<meta charset="windows-1252"><p>Sam: café</p>'.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + '<meta charset="windows-1252"><p>Sam: café</p>'.encode("utf-8"), "utf-8 (with BOM)"),
         (b"\xff\xfe" + "<p>Sam: café</p>".encode("utf-16-le"), "utf-16-le"),
+        (b"\xfe\xff" + "<p>Sam: café</p>".encode("utf-16-be"), "utf-16-be"),
     ],
 )
 def test_html_charset_detection(tmp_path, data, encoding):
@@ -477,6 +549,51 @@ def test_html_charset_detection(tmp_path, data, encoding):
     assert result.encoding == encoding
     expected = "caf\u0418" if encoding == "koi8-r" else "café"  # 0xE9 is И in KOI8-R
     assert turns(assemble(result)) == [("Sam", expected)]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"Sam: caf\xe9\n", b"\xef\xbb\xbfSam: caf\xc3\xa9\n", "\ufeffSam: café\n".encode("utf-16-le"),
+     "\ufeffSam: café\n".encode("utf-16-be"), "Sam: café\n".encode("utf-8")],
+    ids=["windows-1252", "utf-8-bom", "utf-16-le", "utf-16-be", "utf-8"],
+)
+def test_html_names_encodings_as_plain_text_does(tmp_path, data):
+    path = write(tmp_path, "page.html", data)
+    _, text_encoding = decode_text(path, data)
+    assert read(read_html, path).encoding == text_encoding
+
+
+def test_rtf_and_html_name_windows_1252_as_plain_text_does(tmp_path):
+    data = "Sam: caf\u00e9\n".encode("cp1252")
+    _, text_encoding = decode_text(tmp_path / "t.txt", data)
+    rtf = read(read_rtf, write(tmp_path, "t.rtf", rb"{\rtf1\ansi\ansicpg1252 Sam: caf\'e9\par}"))
+    html = read(read_html, write(tmp_path, "t.html", b"<p>" + data + b"</p>"))
+    assert text_encoding == rtf.encoding == html.encoding == "windows-1252"
+
+
+def test_html_hidden_elements_are_not_text(tmp_path):
+    page = """<html><body>
+<p class=MsoNormal><span style="display:none">HIDDEN TEXT</span>Jo: Nothing.</p>
+<p><b>Interviewer<span style='font-size:9pt;visibility: hidden'>HIDDEN2</span>:</b> Anything else?</p>
+<div hidden><p>Sam: HIDDEN3 <b>bold <i>deep</i></b></p><br><img src=x></div>
+<p>Jo: Yes<span aria-hidden="true">HIDDEN4 <span>inner</span></span>, <span aria-hidden="false">this</span>.</p>
+<p style="display: none !important">HIDDEN5</p><p>Interviewer: Shown after an open hidden span?
+<table><tr><td>Jo</td><td><p hidden>HIDDEN6<p>Shown.</td></tr>
+<tr><td>Interviewer</td><td><span hidden>HIDDEN7</td></tr></table>
+<ul><li hidden>HIDDEN8<li>Jo: Listed.</ul>
+<p><span style="mso-hide:all">HIDDEN9</span>Interviewer: Done.</p>
+</body></html>"""
+    doc = assemble(read(read_html, write(tmp_path, "hidden.htm", page.encode("utf-8"))))
+    assert turns(doc) == [
+        ("Jo", "Nothing."),
+        ("Interviewer", "Anything else?"),
+        ("Jo", "Yes, this."),
+        ("Interviewer", "Shown after an open hidden span?"),
+        ("Jo", "Shown."),
+        ("Jo", "Listed."),
+        ("Interviewer", "Done."),
+    ]
+    assert "HIDDEN" not in doc.text and "inner" not in doc.text
 
 
 def test_html_without_visible_text(tmp_path):

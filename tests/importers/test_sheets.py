@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path, PureWindowsPath
 
 import openpyxl
 import pytest
@@ -89,6 +90,41 @@ def test_attributes_sheet_matches_files_by_base_name(tmp_path):
     assert sheet.unmatched(["SiteA_partner1.vtt", "SiteA_resident2.docx", "siteb_officer1.TXT"]) == []
 
 
+def test_same_file_name_in_different_site_folders(tmp_path):
+    sheet = read_attributes_sheet(write_csv(tmp_path, "attrs.csv", (
+        "file,site,age\n"
+        "SiteA/interview1.txt,Site A,34\n"
+        "SiteB\\interview1.txt,Site B,51\n"
+        "interview2,,60\n"
+        "Study/SiteA/interview2.txt,Site A,61\n"
+        "D:\\old laptop\\SiteC\\interview3.docx,Site C,70\n"
+    )))
+    assert [row.site for row in sheet.rows] == ["Site A", "Site B", None, "Site A", "Site C"]
+
+    def row(path):
+        found = sheet.row_for(path)
+        return None if found is None else found.row
+
+    assert row("SiteA/interview1.txt") == 2
+    assert row(Path("/data/study/sitea/INTERVIEW1.TXT")) == 2
+    assert row(tmp_path / "SiteB" / "interview1.txt") == 3
+    assert row(PureWindowsPath(r"C:\Users\me\SiteB\interview1.txt")) == 3
+    assert row("/data/SiteC/interview1.txt") is None  # two rows have the name; neither folder fits
+    assert row("interview1.txt") is None              # a bare name cannot choose between them
+    # the longest path that fits wins; a shorter one still covers other folders
+    assert row("/data/Study/SiteA/interview2.txt") == 5
+    assert row("/data/Other/SiteA/interview2.txt") == 4
+    assert row("interview2.txt") == 4
+    # a path from another computer: the base name is used, as only one row has it
+    assert row("/home/me/SiteC/interview3.docx") == 6
+    assert row("interview3.docx") == 6
+    assert row("interview3.txt") is None
+    assert sheet.unmatched([Path("/x/SiteA/interview1.txt"), "/x/SiteB/interview1.txt",
+                            "/x/Study/SiteA/interview2.txt"]) == ["interview2", r"D:\old laptop\SiteC\interview3.docx"]
+    assert sheet.unmatched(["interview1.txt", "interview2.docx", "interview3.docx"]) == [
+        "SiteA/interview1.txt", "SiteB\\interview1.txt", "Study/SiteA/interview2.txt"]
+
+
 def test_attributes_sheet_from_xlsx_with_real_dates_and_numbers(tmp_path):
     path = write_xlsx(tmp_path, "meta.xlsx", [
         ["file", "site", "method", "date", "Participant Type", "Household size", "Visited", "Ward code"],
@@ -138,8 +174,8 @@ def test_row_without_file_name_is_a_warning(tmp_path):
         ("file,date\nA.docx,03/25/2013\n",
          "attributes sheet meta.csv row 2: cannot read the date '03/25/2013' "
          "(use YYYY-MM-DD, DD/MM/YYYY or 12 March 2013)."),
-        ("file,site\nA.docx,Site A\nother/a.DOCX,Site B\n",
-         "attributes sheet meta.csv rows 2 and 3 both describe 'other/a.DOCX'; keep one of them."),
+        ("file,site\nSiteA/a.docx,Site A\n./sitea\\A.DOCX,Site B\n",
+         "attributes sheet meta.csv rows 2 and 3 both describe './sitea\\A.DOCX'; keep one of them."),
         ("\n\n,,\n", "attributes sheet meta.csv is empty."),
         ("file,site\n", "attributes sheet meta.csv has a header row but no rows under it."),
     ],
@@ -200,6 +236,30 @@ def test_speaker_map_lookup(tmp_path):
     assert speakers.lookup("SiteC.docx", "R") is None
     assert speakers.unmatched(["SiteA_partner1.docx", "SiteB_officer1.srt"]) == ["missing_file.docx"]
     assert speakers.warnings == []
+
+
+def test_speaker_map_same_file_name_in_different_site_folders(tmp_path):
+    speakers = read_speaker_map(write_csv(tmp_path, "speakers.csv", (
+        "file,speaker,participant\n"
+        "SiteA/interview1.txt,R,Pat Brown\n"
+        "SiteB/interview1.txt,R,Alex Green\n"
+        "interview1.txt,I,Jane Smith\n"
+        "*,I,Sam Jones\n"
+        "SiteC/other.txt,R,Nobody\n"
+    )))
+    assert speakers.lookup(Path("/data/SiteA/interview1.txt"), "R").participant == "Pat Brown"
+    assert speakers.lookup("/data/siteb/interview1.txt", "r").participant == "Alex Green"
+    # no row for this label in the best path: the next best path, then every file
+    assert speakers.lookup("/data/SiteA/interview1.txt", "I").participant == "Jane Smith"
+    assert speakers.lookup("/data/SiteA/interview2.txt", "I").participant == "Sam Jones"
+    assert speakers.lookup("/data/SiteD/interview1.txt", "R") is None
+    assert speakers.lookup("interview1.txt", "R") is None  # a bare name: SiteA or SiteB?
+    assert speakers.lookup("interview1.txt", "I").participant == "Jane Smith"
+    assert speakers.unmatched(["/data/SiteA/interview1.txt"]) == ["SiteB/interview1.txt", "SiteC/other.txt"]
+    assert speakers.unmatched(["/data/SiteB/interview1.txt", "/home/other.txt"]) == ["SiteA/interview1.txt"]
+    with pytest.raises(SheetError) as raised:
+        read_speaker_map(write_csv(tmp_path, "speakers.csv", "file,speaker\nSiteA/a.txt,R\nSITEA\\A.TXT,R\n"))
+    assert str(raised.value) == "speaker map speakers.csv rows 2 and 3 both describe 'R in SITEA\\A.TXT'; keep one of them."
 
 
 def test_speaker_map_from_xlsx_without_a_file_column(tmp_path):

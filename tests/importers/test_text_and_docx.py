@@ -113,8 +113,10 @@ TEXT = "Interviewer: Ça va?\r\nSam: Très bien — “merci”.\r\n"
         (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
         (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
         (TEXT.encode("cp1252"), "windows-1252"),
+        (TEXT.encode("utf-16-le"), "utf-16-le (no BOM)"),
+        (TEXT.encode("utf-16-be"), "utf-16-be (no BOM)"),
     ],
-    ids=["utf-8", "utf-8-bom", "utf-16-le", "utf-16-be", "cp1252"],
+    ids=["utf-8", "utf-8-bom", "utf-16-le", "utf-16-be", "cp1252", "utf-16-le-no-bom", "utf-16-be-no-bom"],
 )
 def test_encodings_are_decided_by_rule_and_reported(data, encoding):
     document = parse_text("t.txt", data)
