@@ -116,15 +116,17 @@ def _search_spans(session: Session, selection: Selection) -> list[tuple[int, int
 
     spans = []
     texts: dict[int, str] = {}
+    unit_at = paragraph_at if selection.unit == "paragraph" else sentence_at
     for hit in search(session, selection.query, lemma=selection.lemma):
         text = texts.setdefault(hit.source_id, session.get(Source, hit.source_id).text)
         turn = session.execute(select(Turn.start, Turn.end).where(Turn.id == hit.turn_id)).first()
         if selection.unit == "turn" and turn is not None:
             spans.append((hit.source_id, turn.start, turn.end))
             continue
-        low, high = (paragraph_at if selection.unit == "paragraph" else sentence_at)(text, hit.start)
-        if turn is not None:  # never code the speaker label in front of a turn
-            low, high = max(low, turn.start), min(high, turn.end)
-        if low < high:
-            spans.append((hit.source_id, low, high))
+        for match_start, _match_end in hit.matches or ((hit.start, hit.end),):
+            low, high = unit_at(text, match_start)
+            if turn is not None:  # never code the speaker label in front of a turn
+                low, high = max(low, turn.start), min(high, turn.end)
+            if low < high:
+                spans.append((hit.source_id, low, high))
     return spans

@@ -72,21 +72,29 @@ def theme_paths(session: Session) -> dict[int, str]:
     return paths
 
 
+def _named(session: Session, parent_id: int | None, name: str) -> list[Theme]:
+    """Children of ``parent_id`` called ``name``, ignoring case in every script (SQLite's
+    ``lower()`` only folds A–Z, so the comparison is made here)."""
+    parent_filter = Theme.parent_id.is_(None) if parent_id is None else Theme.parent_id == parent_id
+    wanted = name.casefold()
+    return [t for t in session.scalars(select(Theme).where(parent_filter)) if t.name.casefold() == wanted]
+
+
 def find_theme(session: Session, path: str) -> Theme:
     """A theme by path; a bare name is accepted when only one theme has it."""
     parts = split_path(path)
     theme = None
     for part in parts:
-        parent_filter = Theme.parent_id.is_(None) if theme is None else Theme.parent_id == theme.id
-        found = session.scalar(select(Theme).where(parent_filter, func.lower(Theme.name) == part.lower()))
-        if found is None:
+        found = _named(session, None if theme is None else theme.id, part)
+        if not found:
             break
-        theme = found
+        theme = found[0]
     else:
         if theme is not None:
             return theme
     if len(parts) == 1:
-        matches = session.scalars(select(Theme).where(func.lower(Theme.name) == parts[0].lower())).all()
+        wanted = parts[0].casefold()
+        matches = [t for t in session.scalars(select(Theme)) if t.name.casefold() == wanted]
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
@@ -129,13 +137,16 @@ def _theme(session: Session, theme_id: int) -> Theme:
     return theme
 
 
+MAX_NAME = 200
+
+
 def _check_name(session: Session, name: str, parent_id: int | None, except_id: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
         raise CharterError("A theme needs a name.")
-    parent_filter = Theme.parent_id.is_(None) if parent_id is None else Theme.parent_id == parent_id
-    clash = session.scalar(select(Theme.id).where(parent_filter, func.lower(Theme.name) == name.lower()))
-    if clash is not None and clash != except_id:
+    if len(name) > MAX_NAME:
+        raise CharterError(f"A theme name can have at most {MAX_NAME} characters; {name[:30]!r}… has {len(name)}.")
+    if any(t.id != except_id for t in _named(session, parent_id, name)):
         where = "at the top level" if parent_id is None else "under the same parent"
         raise CharterError(f"There is already a theme called {name!r} {where}.")
     return name

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from lxml import etree
 from sqlalchemy import select
@@ -377,11 +378,19 @@ def _csv_places(path: Path, columns: dict[str, int], rows: list[tuple[int, list[
             if not parent:
                 above: tuple[str, ...] = ()
             else:
-                parts = _path_parts(path, f"row {rows[index][0]}", parent)
-                rows_named = by_name.get(parts[0].lower(), []) if len(parts) == 1 else []
-                above = place(rows_named[0], visiting + (index,)) if len(rows_named) == 1 else parts
+                above = parent_place(index, _path_parts(path, f"row {rows[index][0]}", parent), visiting)
             resolved[index] = above + (names[index],)
         return resolved[index]
+
+    def parent_place(index: int, parts: tuple[str, ...], visiting: tuple[int, ...]) -> tuple[str, ...]:
+        """A bare parent name means the row of that name; anything else is a path from the top."""
+        rows_named = by_name.get(parts[0].lower(), []) if len(parts) == 1 else []
+        if len(rows_named) == 1:
+            return place(rows_named[0], visiting + (index,))
+        if len(rows_named) > 1 and all(parents[other] for other in rows_named):
+            raise _fail(path, f"row {rows[index][0]}",
+                        f"{len(rows_named)} rows are called {parts[0]!r}; give the parent's full path.")
+        return parts
 
     return [place(index, ()) for index in range(len(rows))]
 
@@ -517,15 +526,53 @@ def _xml_bytes(path: Path) -> bytes:
         raise CharterError(f"{path.name} could not be opened as a REFI-QDA project ({error}).") from error
 
 
+class _Prolog(Exception):
+    """Raised from inside expat to stop it: ``doctype`` says whether one was seen."""
+
+    def __init__(self, doctype: bool) -> None:
+        self.doctype = doctype
+
+
+def _has_doctype(data: bytes) -> bool:
+    """Whether the prolog declares a DOCTYPE, found before any of it is acted on.
+
+    Checked first, and with expat, so that an entity attack is refused for what it is
+    rather than reported as whatever error its entities provoke further on.
+    """
+    scanner = expat.ParserCreate()
+
+    def doctype(*_args: object) -> None:
+        raise _Prolog(True)
+
+    def root(*_args: object) -> None:
+        raise _Prolog(False)
+
+    scanner.StartDoctypeDeclHandler = doctype
+    scanner.StartElementHandler = root
+    try:
+        scanner.Parse(data, True)
+    except _Prolog as found:
+        return found.doctype
+    except expat.ExpatError:
+        return False  # not XML at all: lxml says so below
+    return False
+
+
+def _doctype_refused(path: Path) -> CharterError:
+    return CharterError(f"{path.name} contains a DOCTYPE declaration, which a codebook never needs, so it was not read.")
+
+
 def _parse_xml(path: Path, data: bytes) -> etree._Element:
+    if _has_doctype(data):
+        raise _doctype_refused(path)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as error:
         raise CharterError(f"{path.name} is not well-formed XML ({error.msg}).") from error
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise CharterError(f"{path.name} contains a DOCTYPE declaration, which a codebook never needs, so it was not read.")
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # in case expat could not tell
+        raise _doctype_refused(path)
     return tree.getroot()
 
 
@@ -556,7 +603,7 @@ def _collect(path: Path, parent: etree._Element | None, above: tuple[str, ...],
     """The codes under ``parent`` and all below, parents first, checked before any is applied."""
     if parent is None:
         return
-    siblings: dict[str, str] = {}
+    siblings: set[str] = set()
     for code in _children(parent, "Code"):
         where = f"code {'/'.join(above + (code.get('name', ''),))!r}"
         name = _check_name(path, where, code.get("name", ""))
@@ -564,7 +611,7 @@ def _collect(path: Path, parent: etree._Element | None, above: tuple[str, ...],
         if name.lower() in siblings:
             under = f"under {'/'.join(above)!r}" if above else "at the top level"
             raise _fail(path, None, f"two codes {under} are both called {name!r}, which Charter cannot tell apart.")
-        siblings[name.lower()] = name
+        siblings.add(name.lower())
         guid = _guid(path, where, code.get("guid"), guids)
         descriptions = _children(code, "Description")
         definition = description_to_definition("".join(descriptions[0].itertext())) if descriptions else {}

@@ -26,6 +26,7 @@ from sqlalchemy import false, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from framework import nlp
+from framework.errors import CharterError
 from framework.query import WORD
 from models import Participant, Site, Source, Turn
 
@@ -53,7 +54,7 @@ def word_frequencies(
     under their lemma ("partners" counts as "partner").
     """
     if by not in GROUPINGS:
-        raise ValueError(f"Word frequencies can be grouped by site or type, not {by!r}.")
+        raise CharterError(f"Word frequencies can be grouped by site or type, not {by!r}.")
     turns = _turns_by_source(session, by, include_interviewer)
     counts: dict[str, Counter[str]] = {ALL: Counter()} if by is None else {}
     for source_id, text in _source_texts(session, list(turns)):
@@ -108,7 +109,7 @@ def _source_texts(session: Session, source_ids: Sequence[int]) -> Iterator[tuple
     """Each source's text, read once, a few dozen sources per query."""
     for index in range(0, len(source_ids), SOURCES_PER_QUERY):
         chunk = source_ids[index:index + SOURCES_PER_QUERY]
-        yield from session.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).tuples()
+        yield from session.execute(select(Source.id, Source.text).where(Source.id.in_(chunk))).all()
 
 
 def _commonest(counter: Counter[str], top: int) -> list[tuple[str, int]]:

@@ -2,7 +2,8 @@
 
 Syntax (operators in any case):
 
-* ``partner`` a word; ``meet*`` a prefix; ``"tasking meeting"`` a phrase (also “…”);
+* ``partner`` a word; ``meet*`` a prefix; ``"tasking meeting"`` a phrase (also “…”),
+  whose last word may be a prefix (``"tasking meet*"``);
 * ``a b`` and ``a AND b`` both words; ``a OR b`` either; ``a NOT b`` and ``a -b``
   a without b; ``( … )`` grouping; ``NEAR(a b, 5)`` / ``a NEAR/5 b`` / ``a NEAR b``
   the words within 5 (default 10) words of each other, in either order.
@@ -34,11 +35,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Union
 
+from framework.errors import CharterError
+
 DEFAULT_NEAR = 10
+MAX_NEAR = 1_000_000  # more words than any turn has; FTS5 wraps distances past 2**31
 
 # A word as unicode61 sees it: letters and digits (not "_"); combining accents
 # (U+0300–U+036F) continue a word, and folding drops them.
-WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f])*")
+WORD = re.compile(r"[^\W_]+(?:[\u0300-\u036f]+[^\W_]*)*")
 
 QUOTES = '"“”'
 SPECIAL = "()," + QUOTES
@@ -49,8 +53,11 @@ BOOLEAN_OPERATORS = {"AND", "OR", "NOT"}
 _FOLD_EXCEPTIONS = {"µ": "μ", "ſ": "s", "ẛ": "s", "İ": "i", "Ǡ": "ǡ", "ǡ": "ǡ"}
 
 
-class QueryError(ValueError):
-    """The query cannot be understood; ``str(error)`` is one sentence for the user."""
+class QueryError(CharterError):
+    """The query cannot be understood; ``str(error)`` is one sentence for the user.
+
+    A ``CharterError``, hence a ``ValueError``: the CLI and GUI report it like any other
+    mistake a user can make."""
 
 
 # --------------------------------------------------------------------------- words
@@ -89,11 +96,24 @@ def fold(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """The words of ``text`` in order, with offsets into ``text``."""
+    """The words of ``text`` in order, with offsets into ``text``.
+
+    Every candidate turn of a search goes through here, so it avoids per-word Python
+    work where it can: ASCII text is lower-cased once, and tokens are built directly.
+    """
+    matches = list(WORD.finditer(text))
+    if text.isascii():
+        folded = WORD.findall(text.lower())
+    else:
+        folded = [fold(match.group()) for match in matches]
     return [
-        Token(position, match.start(), match.end(), fold(match.group()))
-        for position, match in enumerate(WORD.finditer(text))
+        _new_tuple(Token, (position, match.start(), match.end(), word))
+        for position, (match, word) in enumerate(zip(matches, folded))
     ]
+
+
+_new_tuple = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__
+
 
 
 # --------------------------------------------------------------------------- the AST
@@ -192,7 +212,8 @@ def _lex_quoted(query: str, start: int, lexemes: list[_Lexeme]) -> int:
     close = next((i for i in range(start + 1, len(query)) if query[i] in QUOTES), -1)
     if close < 0:
         raise _error("Unbalanced quotation mark {at}", start)
-    node = _words_node(query[start + 1:close], prefix=False)
+    inside = query[start + 1:close]
+    node = _words_node(inside, prefix=inside.rstrip().endswith("*"))
     if node is None:
         raise _error("Empty phrase {at}", start)
     lexemes.append(_Lexeme("phrase", start, query[start:close + 1], node))
@@ -220,7 +241,7 @@ def _near_distance(text: str | None, position: int) -> int | None:
         return None
     if not text.isdigit() or not text.isascii():
         raise _error("NEAR {at} needs a whole number of words, as in NEAR/5", position)
-    return int(text)
+    return min(int(text), MAX_NEAR)
 
 
 def _words_node(text: str, *, prefix: bool) -> Term | Phrase | None:
@@ -406,7 +427,7 @@ class _Parser:
         if number.kind != "word" or not number.text.isdigit() or not number.text.isascii() \
                 or closing is None or closing.kind != ")":
             raise _error("NEAR {at} needs a whole number of words after its comma, as in NEAR(a b, 5)", near.position)
-        return int(number.text)
+        return min(int(number.text), MAX_NEAR)
 
 
 def _nothing_before(lexeme: _Lexeme) -> QueryError:
@@ -504,13 +525,18 @@ def to_tsquery(node: Node, accented: Mapping[str, Sequence[str]] | None = None) 
 
     * each word is looked for folded *and* under every accented spelling the index
       holds (``accented``, from ``group_by_fold`` over the index's non-ASCII lexemes),
-      which is how "cafe" finds "café" without changing the index;
-    * phrases and NEAR become plain AND: a hyphenated word shifts PostgreSQL's word
-      positions, so ``<->`` would miss "the well-being" for "the well";
+      which is how "cafe" finds "café" without changing the index; a number is also
+      looked for with a minus sign, as the parser reads the "19" of "covid-19";
+    * in a phrase, each next word may be 1 *or 2* positions on: the parser puts
+      "well-being" itself before "well" and "being", so "the well-being" has "the"
+      and "well" 2 apart, and a strict ``<->`` would miss it;
+    * NEAR becomes plain AND (tsquery has no "within N");
     * NOT drops an excluded phrase or NEAR rather than risk excluding too much.
 
     The filter can therefore let through turns that do not match; ``find_matches``
-    decides, exactly as on SQLite.
+    decides, exactly as on SQLite. Not covered: parts of what the parser keeps as one
+    token (the "5" of "3.5", the "example" of "www.example.com") are not found on
+    PostgreSQL.
     """
     return _tsquery(node, accented or {})
 
@@ -520,7 +546,7 @@ def _tsquery(node: Node, accented: Mapping[str, Sequence[str]]) -> str:
         case Term():
             return _tsquery_term(node, accented)
         case Phrase(terms=terms):
-            return " & ".join(_tsquery_term(term, accented) for term in terms)
+            return " & ".join(_tsquery_pair(first, second, accented) for first, second in zip(terms, terms[1:]))
         case Near(items=items):
             return " & ".join(f"({_tsquery(item, accented)})" for item in items)
         case And(items=items):
@@ -534,10 +560,19 @@ def _tsquery(node: Node, accented: Mapping[str, Sequence[str]]) -> str:
     raise TypeError(f"not a query node: {node!r}")
 
 
+def _tsquery_pair(first: Term, second: Term, accented: Mapping[str, Sequence[str]]) -> str:
+    """Two consecutive words of a phrase: the second 1 or 2 positions after the first."""
+    a, b = _tsquery_term(first, accented), _tsquery_term(second, accented)
+    return f"({a} <-> {b} | {a} <2> {b})"
+
+
 def _tsquery_term(term: Term, accented: Mapping[str, Sequence[str]]) -> str:
+    suffix = ":*" if term.prefix else ""
     lexemes: dict[str, None] = {}
     for word in _unique_folded(term.words):
-        lexemes[_tsquery_lexeme(word) + (":*" if term.prefix else "")] = None
+        lexemes[_tsquery_lexeme(word) + suffix] = None
+        if word.isascii() and word.isdigit():
+            lexemes[_tsquery_lexeme("-" + word) + suffix] = None
         for variant in _accented_variants(word, term.prefix, accented):
             lexemes[_tsquery_lexeme(variant)] = None
     return "(" + " | ".join(lexemes) + ")"

@@ -195,7 +195,10 @@ class _VisibleText(HTMLParser):
             self.css.append(data)
 
     def close(self) -> None:
+        """End of the page: what is still open ends here. Hidden elements end first, so
+        that the end tags of open tables are not ignored as hidden."""
         super().close()
+        self.concealed, self.hidden = [], {}
         while self.tables:
             self.handle_endtag("table")
         self._break()

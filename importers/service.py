@@ -173,12 +173,13 @@ def import_files(
         results.append(_import_one(project, path, options, sheets))
     if progress is not None and not cancelled:
         progress(len(files), len(files), "")
-    names = [p.name for p in files]
+    # Full paths: a sheet may tell "SiteA/interview1.txt" from "SiteB/interview1.txt".
+    seen = [p.absolute() for p in files]
     for sheet, title in ((sheets.attributes, "Attributes sheet"), (sheets.speakers, "Speaker map")):
         if sheet is None:
             continue
         warnings.extend(str(warning) for warning in sheet.warnings)
-        unmatched = sheet.unmatched(names)
+        unmatched = sheet.unmatched(seen)
         if unmatched:
             warnings.append(
                 f"{title} {sheet.name}: entries for {len(unmatched)} file(s) match no imported "
@@ -234,7 +235,7 @@ def _first_line(error: Exception) -> str:
 
 
 def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _Sheets) -> SourcePlan:
-    row = sheets.attributes.row_for(path.name) if sheets.attributes else None
+    row = sheets.attributes.row_for(path.absolute()) if sheets.attributes else None
     site = (row.site if row and row.site else None) or options.site
     participant_type = (row.participant_type if row and row.participant_type else None) or options.participant_type
     interviewer = row.interviewer if row else None
@@ -245,7 +246,7 @@ def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _S
     name = path.stem
 
     def resolve(label: str, source_name: str) -> Speaker:
-        mapped = sheets.speakers.lookup(path.name, label) if sheets.speakers else None
+        mapped = sheets.speakers.lookup(path.absolute(), label) if sheets.speakers else None
         if mapped is not None:
             kind = None if mapped.is_interviewer else mapped.participant_type or participant_type
             return Speaker(mapped.participant, kind, mapped.is_interviewer)

@@ -61,9 +61,9 @@ def _print_table(matrix: Matrix, kind: str) -> None:
         print("The project has no themes yet.")
         return
     label_width = max([len(r.label) for r in matrix.rows] + [20]) + 2
-    headers = [textwrap.shorten(c.path.rsplit("/", 1)[-1], CELL_WIDTH - 1, placeholder="…") for c in matrix.columns]
-    print(f"{kind.title()}s × themes — each cell: coded passages (coverage of the {kind}'s words)")
-    print(" " * label_width + "".join(f"{h:>{CELL_WIDTH}}" for h in headers) + f"{'Total':>{CELL_WIDTH}}")
+    print(f"{kind.title()}s × themes — each cell: coded passages (coverage of the {kind}'s words); ✎ charted")
+    for line in _header_lines([c.path.rsplit("/", 1)[-1] for c in matrix.columns] + ["Total"]):
+        print(" " * label_width + "".join(f"{h:>{CELL_WIDTH}}" for h in line))
     group = None
     for row in matrix.rows:
         if row.group != group:
@@ -76,6 +76,18 @@ def _print_table(matrix: Matrix, kind: str) -> None:
         print(line + f"{_cell_text(total) if total else '–':>{CELL_WIDTH}}")
     totals = [matrix.column_totals.get(c.id) for c in matrix.columns]
     print(f"{'Total passages':<{label_width}}" + "".join(f"{(t.passages if t else 0):>{CELL_WIDTH}}" for t in totals))
+
+
+def _header_lines(names: list[str]) -> list[list[str]]:
+    """Column names wrapped onto two lines, the second shortened if need be."""
+    wrapped = []
+    for name in names:
+        parts = textwrap.wrap(name, CELL_WIDTH - 1) or [""]
+        second = textwrap.shorten(" ".join(parts[1:]), CELL_WIDTH - 1, placeholder="…") if len(parts) > 1 else ""
+        wrapped.append((parts[0], second))
+    if not any(second for _, second in wrapped):
+        return [[first for first, _ in wrapped]]
+    return [[first for first, _ in wrapped], [second for _, second in wrapped]]
 
 
 def _cell_text(cell) -> str:

@@ -53,3 +53,13 @@ def test_sentences_of_a_participant_and_turns_of_a_site(project, study):
 def test_a_selection_names_exactly_one_target(project, study):
     with project.session() as session, pytest.raises(CharterError, match="exactly one"):
         autocode_passages(session, Selection(site="Site A", participant_type="resident"))
+
+
+def test_every_sentence_with_a_search_match(project, study):
+    with project.transaction("autocode") as session:
+        selection = Selection(query="funding OR patrols", unit="sentence")
+        assert len(autocode_passages(session, selection).passages) == 3
+        apply_autocode(session, study.themes["Barriers"], study.coder, selection)
+        assert coded_text(session, study, study.themes["Barriers"]) == [
+            "Funding cuts hurt us badly.", "The patrols are visible.", "Funding cuts closed the youth club.",
+        ]

@@ -596,6 +596,13 @@ def test_html_hidden_elements_are_not_text(tmp_path):
     assert "HIDDEN" not in doc.text and "inner" not in doc.text
 
 
+@pytest.mark.parametrize("ending", ["<span hidden>HIDDEN", "<script>x()", "<p style=display:none>HIDDEN"])
+def test_html_ending_inside_a_hidden_element_in_a_table(tmp_path, ending):
+    page = "<table><tr><td>Interviewer</td><td>Q?</td></tr><tr><td>Jo</td><td>A." + ending
+    doc = assemble(read(read_html, write(tmp_path, "cut.html", page.encode("utf-8"))))
+    assert turns(doc) == [("Interviewer", "Q?"), ("Jo", "A.")]
+
+
 def test_html_without_visible_text(tmp_path):
     page = (b"<html><head><title>Only a title</title><script>x()</script></head>"
             b"<body> <!-- c --> </body></html>")

@@ -168,3 +168,16 @@ def test_progress_is_reported_and_cancel_stops_between_files(project, tmp_path):
     assert seen == [(0, 4, "t0.txt"), (1, 4, "t1.txt")]
     with project.session() as session:
         assert session.scalar(select(func.count()).select_from(Source)) == 2
+
+
+def test_attributes_sheet_tells_same_named_files_in_site_folders_apart(project, tmp_path):
+    for site in ("SiteA", "SiteB"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "interview1.txt").write_text(f"Interviewer: Hello {site}?\nJo: Hi from {site}.")
+    sheet = tmp_path / "attributes.csv"
+    sheet.write_text("file,site\nSiteA/interview1.txt,Site A\nSiteB/interview1.txt,Site B\n")
+    report = import_files(project, [tmp_path / "SiteA", tmp_path / "SiteB"], ImportOptions(attributes_sheet=sheet))
+    assert [r.status for r in report.results] == ["imported", "imported"] and report.warnings == []
+    with project.session() as session:
+        placed = session.execute(select(Source.name, Site.name).join(Site).order_by(Site.name)).all()
+    assert [tuple(p) for p in placed] == [("interview1", "Site A"), ("interview1 (2)", "Site B")]
