@@ -22,6 +22,7 @@ test: $(VENV)/.installed-test qt-runtime system-test-deps
 # Speed and memory, measured against a bare-library floor in the same run (not part of `make test`).
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m tests.benchmarks.import_docx
+	$(BIN)/python -m tests.benchmarks.core
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
-from models import Coding, Summary, Theme
+from models import Coding, CodingSegment, Summary, Theme
 from models.themes import HEX_COLOUR
 
 # Colour-blind-safe defaults (Okabe–Ito, then Paul Tol's "muted"), in order of use.
@@ -278,6 +278,9 @@ def merge_themes(session: Session, source_id: int, target_id: int, *, coder_id: 
     moved = session.execute(
         update(Coding).where(Coding.theme_id == source_id).values(theme_id=target_id)
     ).rowcount
+    session.execute(
+        update(CodingSegment).where(CodingSegment.theme_id == source_id).values(theme_id=target_id)
+    )
     combined = sum(normalise_codings(session, s, target_id, c) for s, c in keys)
 
     summaries_moved = summaries_appended = 0

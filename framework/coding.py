@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
-from framework.segments import source_turns, write_segments
+from framework.segments import CodingSpan, source_turns, write_segments
 from models import Coder, Coding, CodingSegment, Comment, Participant, Source, SummaryCitation, Theme, Turn
 
 
@@ -46,6 +46,10 @@ class Edit:
     def result_id(self) -> int | None:
         """The coding that now holds the passage."""
         return self.created[-1] if self.created else self.covered_by
+
+
+def _span(coding: Coding) -> CodingSpan:
+    return CodingSpan(coding.id, coding.theme_id, coding.start, coding.end)
 
 
 def _snapshot(coding: Coding) -> CodingSnapshot:
@@ -120,7 +124,7 @@ def apply_coding(session: Session, source_id: int, theme_id: int, start: int, en
     for coding in touching:
         session.delete(coding)
     session.flush()
-    write_segments(session, [(merged.id, merged.start, merged.end)], source.text, source_turns(session, source_id))
+    write_segments(session, source_id, [_span(merged)], source.text, source_turns(session, source_id))
     edit.created.append(merged.id)
     return edit
 
@@ -148,7 +152,7 @@ def uncode(session: Session, source_id: int, theme_id: int, start: int, end: int
     session.flush()
     session.add_all(pieces)
     session.flush()
-    write_segments(session, [(p.id, p.start, p.end) for p in pieces], source.text, source_turns(session, source_id))
+    write_segments(session, source_id, [_span(p) for p in pieces], source.text, source_turns(session, source_id))
     edit.created.extend(p.id for p in pieces)
     return edit
 
@@ -172,11 +176,11 @@ def undo_edit(session: Session, edit: Edit) -> Edit:
         session.add(Coding(**asdict(snap)))
         restored.append(snap)
     session.flush()
-    by_source: dict[int, list] = {}
+    by_source: dict[int, list[CodingSpan]] = {}
     for snap in restored:
-        by_source.setdefault(snap.source_id, []).append((snap.id, snap.start, snap.end))
+        by_source.setdefault(snap.source_id, []).append(CodingSpan(snap.id, snap.theme_id, snap.start, snap.end))
     for source_id, codings in by_source.items():
-        write_segments(session, codings, _source(session, source_id).text, source_turns(session, source_id))
+        write_segments(session, source_id, codings, _source(session, source_id).text, source_turns(session, source_id))
     return Edit(created=[s.id for s in restored], removed=[])
 
 
@@ -210,7 +214,7 @@ def normalise_codings(session: Session, source_id: int, theme_id: int, coder_id:
     if changed:
         session.flush()
         source = _source(session, source_id)
-        write_segments(session, [(c.id, c.start, c.end) for c in dict.fromkeys(changed)],
+        write_segments(session, source_id, [_span(c) for c in dict.fromkeys(changed)],
                        source.text, source_turns(session, source_id))
     return absorbed
 

@@ -12,14 +12,16 @@ What a cell counts, for the row's non-interviewer speech only:
 * sources — distinct sources those passages come from;
 * words — the row's words inside those passages;
 * coverage — words as a percentage of all the row's spoken words.
-Everything is computed by a handful of grouped queries, whatever the number of cells.
+Everything comes from a few queries whatever the number of cells: one scan of the
+segments' covering index for the counts (see ``models.themes.CodingSegment``), one
+grouped query for the words each row spoke, one for the summaries.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from framework.codebook import theme_paths
@@ -116,27 +118,101 @@ def build_matrix(
     matrix_rows = _rows(session, rows, group_by, participants, sources)
     if not columns or not matrix_rows:
         return Matrix(matrix_rows, columns, {})
-    keyed = _keyed_segments(rows, column_of, participants, sources, coder_id)
     spoken = _spoken_words(session, rows, participants, sources)
     row_ids = {row.id for row in matrix_rows}
     matrix = Matrix(matrix_rows, columns, {})
-    for key, column, passages, n_sources, words in session.execute(_cell_counts(keyed, by_row=True, by_column=True)):
-        if key in row_ids:
-            matrix.cells[(key, column)] = _cell(key, column, passages, n_sources, words, spoken.get(key))
-    for key, _none, passages, n_sources, words in session.execute(_cell_counts(keyed, by_row=True, by_column=False)):
-        if key in row_ids:
-            matrix.row_totals[key] = _cell(key, 0, passages, n_sources, words, spoken.get(key))
-    for _none, column, passages, n_sources, words in session.execute(_cell_counts(keyed, by_row=False, by_column=True)):
-        matrix.column_totals[column] = _cell(0, column, passages, n_sources, words, None)
+    _count(session, matrix, rows, column_of, row_ids, spoken, participants, sources, coder_id)
     if rows == "participant":
         _attach_summaries(session, matrix, {c.id for c in columns})
     return matrix
 
 
+def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, participants, sources, coder_id) -> None:
+    """Cells, row totals and column totals from one scan of the segments' covering index.
+
+    Each scanned line is one participant's part of one coded passage (its span and
+    words) under one theme; it is counted once per cell, so the same part coded at two
+    sub-themes of a column, or by two coders, is one passage.
+    """
+    row_of = _row_key(session, kind)
+    cells: dict[tuple, list] = {}
+    row_totals: dict[object, list] = {}
+    column_totals: dict[int, list] = {}
+    in_cell: set[tuple] = set()
+    in_row: set[tuple] = set()
+    # Core, not ORM, rows: this loop sees a line per coded passage part (250,000 in a
+    # large study), so it is kept free of per-line function calls.
+    lines = session.connection().execute(_passages_query(session, participants, sources, coder_id)).all()
+    for participant, theme, source, start, end, words in lines:
+        column = column_of.get(theme)
+        row = row_of(participant, source)
+        if column is None or row not in row_ids:
+            continue
+        part = (participant, source, start, end)
+        if (column, part) not in in_cell:
+            in_cell.add((column, part))
+            cell = cells.get((row, column))
+            if cell is None:
+                cell = cells[(row, column)] = [0, 0, set()]
+            cell[0] += 1
+            cell[1] += words
+            cell[2].add(source)
+            total = column_totals.get(column)
+            if total is None:
+                total = column_totals[column] = [0, 0, set()]
+            total[0] += 1
+            total[1] += words
+            total[2].add(source)
+        if part not in in_row:
+            in_row.add(part)
+            total = row_totals.get(row)
+            if total is None:
+                total = row_totals[row] = [0, 0, set()]
+            total[0] += 1
+            total[1] += words
+            total[2].add(source)
+    for (row, column), (passages, words, found) in cells.items():
+        matrix.cells[(row, column)] = _cell(row, column, passages, len(found), words, spoken.get(row))
+    for row, (passages, words, found) in row_totals.items():
+        matrix.row_totals[row] = _cell(row, 0, passages, len(found), words, spoken.get(row))
+    for column, (passages, words, found) in column_totals.items():
+        matrix.column_totals[column] = _cell(0, column, passages, len(found), words, None)
+
+
+def _passages_query(session: Session, participants, sources, coder_id) -> Select:
+    """Distinct (participant, theme, source, part span, part words) of non-interviewers."""
+    interviewers = list(session.scalars(select(Participant.id).where(Participant.is_interviewer.is_(True))))
+    query = (
+        select(CodingSegment.participant_id, CodingSegment.theme_id, CodingSegment.source_id,
+               CodingSegment.part_start, CodingSegment.part_end, CodingSegment.part_words)
+        .distinct()
+        .where(CodingSegment.participant_id.is_not(None))
+    )
+    if interviewers:
+        query = query.where(CodingSegment.participant_id.not_in(interviewers))
+    if participants is not None:
+        query = query.where(CodingSegment.participant_id.in_(participants))
+    if sources is not None:
+        query = query.where(CodingSegment.source_id.in_(sources))
+    if coder_id is not None:
+        query = query.where(CodingSegment.coding_id.in_(select(Coding.id).where(Coding.coder_id == coder_id)))
+    return query
+
+
+def _row_key(session: Session, kind: str):
+    """A function from (participant, source) to the row the passage belongs to."""
+    if kind == "participant":
+        return lambda participant, _source: participant
+    if kind == "source":
+        return lambda _participant, source: source
+    facts = {f.id: (f.site_id, f.participant_type) for f in _participant_facts(session)}
+    index = 0 if kind == "site" else 1
+    return lambda participant, _source: facts.get(participant, (None, None))[index]
+
+
 def _cell(row, column, passages, n_sources, words, spoken) -> MatrixCell:
-    words = int(words or 0)
     coverage = round(100.0 * words / spoken, 2) if spoken else 0.0
-    return MatrixCell(row, column, int(passages), int(n_sources), words, min(coverage, 100.0))
+    return MatrixCell(row, column, passages, n_sources, words, coverage if coverage < 100.0 else 100.0)
 
 
 def _columns(session: Session, depth: int) -> tuple[list[MatrixColumn], dict[int, int]]:
@@ -170,61 +246,6 @@ def _columns(session: Session, depth: int) -> tuple[list[MatrixColumn], dict[int
     for top in children.get(None, []):
         walk(top, 1, None)
     return columns, column_of
-
-
-def _keyed_segments(rows: str, column_of: dict[int, int], participants, sources, coder_id) -> Select:
-    """One line per (row, column, coding): the row's part of that coded passage (its span
-    within the row's own turns, so a coding that starts in the interviewer's question
-    and one that starts at the answer are the same passage for the participant) and
-    the row's words in it."""
-    column_map = union_all(*(
-        select(literal(theme).label("theme_id"), literal(column).label("column_id"))
-        for theme, column in column_of.items()
-    )).subquery("column_map")
-    row_key = {
-        "participant": CodingSegment.participant_id,
-        "source": Coding.source_id,
-        "site": Participant.site_id,
-        "type": Participant.participant_type,
-    }[rows]
-    query = (
-        select(row_key.label("row_key"), column_map.c.column_id, Coding.source_id,
-               func.min(CodingSegment.start).label("start"), func.max(CodingSegment.end).label("end"),
-               func.sum(CodingSegment.words).label("words"))
-        .select_from(CodingSegment)
-        .join(Coding, Coding.id == CodingSegment.coding_id)
-        .join(column_map, column_map.c.theme_id == Coding.theme_id)
-        .join(Participant, Participant.id == CodingSegment.participant_id)
-        .where(Participant.is_interviewer.is_(False))
-        .group_by(row_key, column_map.c.column_id, Coding.id, Coding.source_id)
-    )
-    if participants is not None:
-        query = query.where(CodingSegment.participant_id.in_(participants))
-    if sources is not None:
-        query = query.where(Coding.source_id.in_(sources))
-    if coder_id is not None:
-        query = query.where(Coding.coder_id == coder_id)
-    return query.subquery("keyed")
-
-
-def _cell_counts(keyed, *, by_row: bool, by_column: bool) -> Select:
-    """Distinct passages per cell (or per row, or per column) and what they hold.
-
-    A passage is one row's part of a coded span; the same part coded twice within the
-    group (two sub-themes, two coders) is counted once.
-    """
-    parts = [keyed.c.row_key, keyed.c.source_id, keyed.c.start, keyed.c.end, keyed.c.words]
-    if by_column:
-        parts.insert(1, keyed.c.column_id)
-    passages = select(*parts).distinct().subquery("passages")
-    row = passages.c.row_key if by_row else literal(None)
-    column = passages.c.column_id if by_column else literal(None)
-    group = [c for c, wanted in ((row, by_row), (column, by_column)) if wanted]
-    return (
-        select(row.label("row"), column.label("column"), func.count(),
-               func.count(func.distinct(passages.c.source_id)), func.sum(passages.c.words))
-        .group_by(*group)
-    )
 
 
 def _spoken_words(session: Session, rows: str, participants, sources) -> dict:

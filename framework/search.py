@@ -1,21 +1,36 @@
 """Full-text search over speaker turns, with keyword-in-context results and offsets.
 
 A search runs in two steps. The database's full-text index (FTS5 on SQLite, a GIN
-``tsvector`` index on PostgreSQL, see ``models.search_index``) narrows the project down
-to candidate turns in one query that also brings who said each turn and where. Python
-then reads each candidate source's text once, re-tokenises the turn exactly as the
-index does and finds the matched words (``framework.query.find_matches``). That second
-step gives every hit its offsets and context, and it is what makes both back ends return
-identical results although PostgreSQL's parser and accent handling differ from FTS5's.
+``tsvector`` index on PostgreSQL, see ``models.search_index``) finds the candidate turns,
+already in reading order and a page at a time, in one query that also brings who said
+each turn, where, and the turn's own text (never a whole source text). Python then
+re-tokenises each turn exactly as the index does and finds the matched words
+(``framework.query.find_matches``). That second step gives every hit its offsets and
+context, and it is what makes both back ends return identical results although
+PostgreSQL's parser and accent handling differ from FTS5's.
 
 Decisions a caller should know:
 
 * One hit per matching turn. ``start``/``end`` are the first matched words in it;
-  ``matches`` holds every matched span of the turn, for highlighting. ``limit`` counts
-  turns.
-* Hits come in reading order, by source name (code-point order) and then position,
-  not by relevance: bm25 (SQLite) and ts_rank (PostgreSQL) score differently, and a
-  concordance that researchers page through should not reorder between back ends.
+  ``matches`` holds every matched span of the turn, for highlighting. ``limit`` and
+  ``offset`` count turns, so ``search(…, limit=200, offset=200)`` is exactly the page
+  after ``search(…, limit=200)``; ``count_hits`` gives the total for "27,326 hits".
+* Hits come in reading order: by source in the order the sources were imported, then by
+  position in the source. That is turn-id order, because the importer adds each source's
+  turns in one insert, in text order, right after the source (``importers.store``). It
+  is not relevance order: bm25 (SQLite) and ts_rank (PostgreSQL) score differently, and
+  a concordance that researchers page through should not reorder between back ends.
+  Turn-id order is also the order the index itself delivers hits in, so on SQLite a page
+  costs the same wherever in the results it is and nothing is ever sorted.
+* Exact and approximate filters. On SQLite, without a theme filter, FTS5's MATCH is the
+  answer: the page (``LIMIT``/``OFFSET``) and ``count_hits`` (``count(*)``) come from
+  SQL, and Python only finds the matched words. Otherwise the index only narrows the
+  turns down: PostgreSQL's tsquery turns NEAR into AND and drops excluded phrases, and a
+  theme filter keeps turns that touch a coded passage although only the coded words
+  count. Then Python decides: a page is filled by fetching further candidates (keyset
+  on turn id, twice as many each time) until it is full, ``offset`` skips that many
+  *confirmed* hits, and ``count_hits`` confirms every candidate, so it costs about what
+  ``search`` for all hits does.
 * Accents: "cafe" and "café" find each other on both back ends. On PostgreSQL the index
   keeps accents, so each word is also looked for under every accented spelling the
   index holds; that list is read once and cached until the index changes.
@@ -31,32 +46,36 @@ Decisions a caller should know:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby
 
-from sqlalchemy import Integer, and_, column, exists, false, func, or_, select, text
+from sqlalchemy import bindparam, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from framework.query import (
+    And,
+    Near,
     Node,
+    Not,
+    Or,
+    Phrase,
     QueryError,
+    Term,
     Token,
     expand_words,
     find_matches,
+    fold,
     group_by_fold,
     parse,
     to_fts5,
     to_tsquery,
     tokenize,
 )
-from models import Coding, Participant, Site, Source, Turn
 
 SearchError = QueryError
 
 CONTEXT_CHARS = 60
-SOURCES_PER_QUERY = 50  # source texts read per round trip while confirming hits
 MATCH_MARKS = ("«", "»")
 
 
@@ -88,18 +107,6 @@ class SearchHit:
         }
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    turn_id: int
-    source_id: int
-    source: str
-    start: int
-    end: int
-    speaker: str | None
-    site: str | None
-    participant_type: str | None
-
-
 def search(
     session: Session,
     query: str,
@@ -110,6 +117,7 @@ def search(
     theme_path_ids: list[int] | None = None,
     include_interviewer: bool = True,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """Turns matching ``query`` (see ``framework.query`` for the syntax), in reading order.
 
@@ -118,18 +126,48 @@ def search(
     ``theme_path_ids`` searches only the words inside passages coded at any of those
     themes (pass a theme and its descendants for a branch; an empty list finds
     nothing); ``include_interviewer=False`` leaves interviewers' turns out.
+    ``limit`` hits from the ``offset``-th on (0-based); ``limit=None``: all of them.
     Raises ``SearchError`` (a ``QueryError``) with one sentence for a malformed query.
     """
-    node = parse(query)
-    if lemma:
-        from framework import nlp
-
-        node = expand_words(node, nlp.word_forms)
-    if (theme_path_ids is not None and not theme_path_ids) or (limit is not None and limit <= 0):
+    if offset < 0:
+        raise ValueError(f"offset must not be negative, not {offset}")
+    plan = _plan(session, query, lemma, _Filters(site, participant_type, theme_path_ids, include_interviewer))
+    if plan is None or (limit is not None and limit <= 0):
         return []
-    filters = _Filters(site, participant_type, theme_path_ids, include_interviewer)
-    candidates = _candidates(session, node, filters)
-    return list(_confirmed_hits(session, node, candidates, theme_path_ids, limit))
+    skip = 0 if plan.exact else offset  # confirmed hits to pass over before the page
+    batch = None if limit is None else limit + skip
+    hits: list[SearchHit] = []
+    for row, spans in _matching_turns(session, plan, batch, 0 if skip else offset):
+        if skip:
+            skip -= 1
+            continue
+        hits.append(_hit(row, spans))
+        if len(hits) == limit:
+            break
+    return hits
+
+
+def count_hits(
+    session: Session,
+    query: str,
+    *,
+    lemma: bool = False,
+    site: str | None = None,
+    participant_type: str | None = None,
+    theme_path_ids: list[int] | None = None,
+    include_interviewer: bool = True,
+) -> int:
+    """How many hits ``search`` with the same arguments returns without a limit.
+
+    One ``count(*)`` on SQLite; with a theme filter or on PostgreSQL, where the index
+    only narrows the turns down, every candidate turn is checked as ``search`` would.
+    """
+    plan = _plan(session, query, lemma, _Filters(site, participant_type, theme_path_ids, include_interviewer))
+    if plan is None:
+        return 0
+    if plan.exact:
+        return _execute(session, _count_statement(plan), {"query": plan.match}).scalar_one()
+    return sum(1 for _ in _matching_turns(session, plan, None, 0))
 
 
 @dataclass(frozen=True)
@@ -139,68 +177,186 @@ class _Filters:
     theme_ids: list[int] | None
     include_interviewer: bool
 
+    @property
+    def need_people(self) -> bool:
+        return self.site is not None or self.participant_type is not None or not self.include_interviewer
+
+
+@dataclass(frozen=True)
+class _Plan:
+    node: Node
+    filters: _Filters
+    sqlite: bool
+    match: str  # the FTS5 expression or the tsquery
+    finder: _Finder
+
+    @property
+    def exact(self) -> bool:
+        """Whether the index's answer is the search's (see the module's docstring)."""
+        return self.sqlite and self.filters.theme_ids is None
+
+
+def _plan(session: Session, query: str, lemma: bool, filters: _Filters) -> _Plan | None:
+    """The parsed query and how to run it; None when it can find nothing."""
+    node = parse(query)
+    if lemma:
+        from framework import nlp
+
+        node = expand_words(node, nlp.word_forms)
+    if filters.theme_ids is not None and not filters.theme_ids:
+        return None
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    match = to_fts5(node) if sqlite else to_tsquery(node, _accented_lexemes(session))
+    return _Plan(node, filters, sqlite, match, _Finder(node))
+
 
 # --------------------------------------------------------------------------- step 1: SQL
 
+# Who said a turn and where; ``site`` is the speaker's site, else the source's.
+_JOINS = (
+    'JOIN turns t ON t.id = {turn_id} '
+    'JOIN sources s ON s.id = t.source_id '
+    'LEFT JOIN participants p ON p.id = t.participant_id '
+    'LEFT JOIN sites ps ON ps.id = p.site_id '
+    'LEFT JOIN sites ss ON ss.id = s.site_id '
+)
+_COLUMNS = (
+    't.id, t.source_id, s.name, t.start, t."end", '
+    'p.name, coalesce(ps.name, ss.name), p.participant_type, {turn_text}'
+)
+# SQLite: FTS5 keeps each turn's text, so a page never reads a (60 KB) source text.
+# PostgreSQL's index holds only the tsvector: the turn is cut from its source there.
+_SQLITE = {"turn_id": "turn_search.rowid", "turn_text": "turn_search.body",
+           "match": "turn_search MATCH :query"}
+_POSTGRES = {"turn_id": "turn_search.turn_id", "turn_text": 'substr(s.text, t.start + 1, t."end" - t.start)',
+             "match": "turn_search.body @@ to_tsquery('simple', :query)"}
+_TURN_TEXT = 'SELECT substr(text, :start + 1, :length) FROM sources WHERE id = :source_id'
 
-def _candidates(session: Session, node: Node, filters: _Filters) -> list[_Candidate]:
-    """Turns the index says may match, with speaker, site and type, in reading order."""
-    speaker_site, source_site = aliased(Site), aliased(Site)
-    site_name = func.coalesce(speaker_site.name, source_site.name)
-    statement = (
-        select(
-            Turn.id, Turn.source_id, Source.name, Turn.start, Turn.end,
-            Participant.name, site_name, Participant.participant_type,
-        )
-        .join(Source, Source.id == Turn.source_id)
-        .outerjoin(Participant, Participant.id == Turn.participant_id)
-        .outerjoin(speaker_site, speaker_site.id == Participant.site_id)
-        .outerjoin(source_site, source_site.id == Source.site_id)
-        .where(Turn.id.in_(_index_match(session, node)))
-    )
+
+def _conditions(plan: _Plan) -> str:
+    """The WHERE clause: the index's filter and the caller's."""
+    filters = plan.filters
+    parts = [(_SQLITE if plan.sqlite else _POSTGRES)["match"]]
     if filters.site is not None:
-        statement = statement.where(site_name == filters.site)
+        parts.append("coalesce(ps.name, ss.name) = :site")
     if filters.participant_type is not None:
-        statement = statement.where(Participant.participant_type == filters.participant_type)
+        parts.append("p.participant_type = :participant_type")
     if not filters.include_interviewer:
-        statement = statement.where(
-            or_(Participant.id.is_(None), Participant.is_interviewer == false())
-        )
+        parts.append("p.is_interviewer IS NOT TRUE")  # also true without a participant
     if filters.theme_ids:
-        statement = statement.where(_overlaps_coding(filters.theme_ids))
+        parts.append(
+            'EXISTS (SELECT 1 FROM codings c WHERE c.source_id = t.source_id '
+            'AND c.theme_id IN :theme_ids AND c.start < t."end" AND c."end" > t.start)'
+        )
+    return " AND ".join(parts)
+
+
+def _parameters(plan: _Plan) -> dict:
+    filters = plan.filters
+    values = {"query": plan.match, "site": filters.site, "participant_type": filters.participant_type,
+              "theme_ids": filters.theme_ids}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _page_statement(plan: _Plan, *, after: bool, limit: bool, offset: bool):
+    """Candidates in turn-id order: after turn ``:after``, ``:limit`` of them from the
+    ``:offset``-th on. FTS5 hands out rowids in order and takes the ``rowid >`` bound
+    itself, so SQLite reads only the page (``EXPLAIN QUERY PLAN``: no sort)."""
+    names = _SQLITE if plan.sqlite else _POSTGRES
+    sql = (
+        f"SELECT {_COLUMNS.format(**names)} FROM turn_search {_JOINS.format(**names)}"
+        f"WHERE {_conditions(plan)}"
+    )
+    if after:
+        sql += f" AND {names['turn_id']} > :after"
+    sql += f" ORDER BY {names['turn_id']}"
+    if limit:
+        sql += " LIMIT :limit"
+    if offset:
+        sql += " OFFSET :offset" if limit or not plan.sqlite else " LIMIT -1 OFFSET :offset"
+    return _with_theme_ids(text(sql), plan)
+
+
+def _count_statement(plan: _Plan):
+    """``count(*)`` of what the index matches. The index holds exactly one row per turn
+    (``models.search_index``), so without filters on people the joins are left out."""
+    names = _SQLITE if plan.sqlite else _POSTGRES
+    joins = _JOINS.format(**names) if plan.filters.need_people or plan.filters.theme_ids else ""
+    return _with_theme_ids(text(f"SELECT count(*) FROM turn_search {joins}WHERE {_conditions(plan)}"), plan)
+
+
+def _with_theme_ids(statement, plan: _Plan):
+    return statement.bindparams(bindparam("theme_ids", expanding=True)) if plan.filters.theme_ids else statement
+
+
+def _execute(session: Session, statement, parameters: dict):
     try:
-        rows = session.execute(statement).all()
+        return session.execute(statement, parameters)
     except (OperationalError, ProgrammingError) as error:
         # Every word is quoted when rendered, so this would be a bug in the rendering;
         # the user still gets one sentence rather than a database's syntax error.
         if "fts5" not in str(error) and "tsquery" not in str(error):
             raise
         raise SearchError("The search index could not run this query.") from error
-    candidates = [_Candidate(*row) for row in rows]
-    candidates.sort(key=lambda c: (c.source, c.start))
-    return candidates
 
 
-def _index_match(session: Session, node: Node):
-    """``SELECT`` of the ids of turns whose index entry passes the query's filter."""
-    if session.get_bind().dialect.name == "sqlite":
-        statement = text("SELECT rowid FROM turn_search WHERE turn_search MATCH :query")
-        query = to_fts5(node)
-    else:
-        statement = text(
-            "SELECT turn_id FROM turn_search WHERE body @@ to_tsquery('simple', :query)"
-        )
-        query = to_tsquery(node, _accented_lexemes(session))
-    return statement.bindparams(query=query).columns(column("id", Integer))
+def _matching_turns(
+    session: Session, plan: _Plan, batch: int | None, offset: int
+) -> Iterator[tuple[Sequence, list[tuple[int, int]]]]:
+    """``(row, matched spans in the turn)`` for each candidate the query really matches,
+    in reading order, from the ``offset``-th candidate on; the caller stops reading when
+    it has enough. Candidates come ``batch`` at a time (twice as many each further time,
+    as only rejected candidates make another round trip necessary), or all at once."""
+    after = None
+    while True:
+        parameters = _parameters(plan)
+        if after is not None:
+            parameters["after"] = after
+        if batch is not None:
+            parameters["limit"] = batch
+        if offset:
+            parameters["offset"] = offset
+        statement = _page_statement(plan, after=after is not None, limit=batch is not None, offset=bool(offset))
+        rows = _execute(session, statement, parameters).all()
+        coded = _coded_spans(session, plan.filters.theme_ids, rows) if plan.filters.theme_ids else None
+        for row in rows:
+            turn_text = row[8]
+            if plan.sqlite and len(turn_text) != row[4] - row[3]:
+                turn_text = _turn_text(session, row)  # an index out of step: trust the source
+            spans = plan.finder.spans(turn_text, None if coded is None else _turn_spans(coded, row))
+            if spans:
+                yield (*row[:8], turn_text), spans
+        if batch is None or len(rows) < batch:
+            return
+        after, offset, batch = rows[-1][0], 0, batch * 2
 
 
-def _overlaps_coding(theme_ids: list[int]):
-    return exists().where(
-        Coding.source_id == Turn.source_id,
-        Coding.theme_id.in_(theme_ids),
-        Coding.start < Turn.end,
-        Coding.end > Turn.start,
-    )
+def _turn_text(session: Session, row: Sequence) -> str:
+    _turn_id, source_id, _source, start, end = row[:5]
+    return session.execute(text(_TURN_TEXT), {"source_id": source_id, "start": start, "length": end - start}).scalar_one()
+
+
+def _coded_spans(session: Session, theme_ids: list[int], rows: Sequence[Sequence]) -> dict[int, list[tuple[int, int]]]:
+    """The passages coded at ``theme_ids`` in the sources of ``rows``, by source. Turn-id
+    order is source order, so a range of source ids covers them in one query."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    if not rows:
+        return spans
+    source_ids = [row[1] for row in rows]
+    statement = text(
+        'SELECT source_id, start, "end" FROM codings '
+        "WHERE theme_id IN :theme_ids AND source_id BETWEEN :low AND :high"
+    ).bindparams(bindparam("theme_ids", expanding=True))
+    parameters = {"theme_ids": theme_ids, "low": min(source_ids), "high": max(source_ids)}
+    for source_id, start, end in session.execute(statement, parameters):
+        spans.setdefault(source_id, []).append((start, end))
+    return spans
+
+
+def _turn_spans(coded: dict[int, list[tuple[int, int]]], row: Sequence) -> list[tuple[int, int]]:
+    """The coded passages overlapping the turn of ``row``, as offsets into the turn."""
+    _turn_id, source_id, _source, start, end = row[:5]
+    return [(low - start, high - start) for low, high in coded.get(source_id, ()) if low < end and high > start]
 
 
 # PostgreSQL's index keeps accents; the accented words it holds, by folded spelling.
@@ -231,94 +387,155 @@ def _accented_lexemes(session: Session) -> dict[str, tuple[str, ...]]:
 
 # --------------------------------------------------------------------------- step 2: Python
 
-
-def _confirmed_hits(
-    session: Session,
-    node: Node,
-    candidates: Sequence[_Candidate],
-    theme_ids: list[int] | None,
-    limit: int | None,
-) -> Iterator[SearchHit]:
-    found = 0
-    for chunk in _source_chunks(candidates):
-        texts = _source_texts(session, chunk)
-        coded = _coded_spans(session, chunk, theme_ids) if theme_ids else None
-        for source_id, turns in chunk:
-            for candidate in turns:
-                spans = None if coded is None else coded.get(source_id, [])
-                hit = _confirm(node, candidate, texts[source_id], spans)
-                if hit is None:
-                    continue
-                yield hit
-                found += 1
-                if limit is not None and found >= limit:
-                    return
+_ASCII_WORD = re.compile(r"[a-z0-9]+")  # a word of lower-cased ASCII text, as WORD sees it
+_new_token = tuple.__new__  # builds a Token without NamedTuple's Python-level __new__
 
 
-def _source_chunks(candidates: Sequence[_Candidate]) -> Iterator[list[tuple[int, list[_Candidate]]]]:
-    """Candidates grouped by source, a few dozen sources at a time."""
-    groups = [(source_id, list(turns)) for source_id, turns in groupby(candidates, key=lambda c: c.source_id)]
-    for index in range(0, len(groups), SOURCES_PER_QUERY):
-        yield groups[index:index + SOURCES_PER_QUERY]
+class _Finder:
+    """Finds the words of one query in a turn's text; built once per search.
+
+    Every candidate turn passes through ``spans``, so it does as little per word as it
+    can. Only words the query could match become tokens: those spelled as one of its
+    words or starting with one of its prefixes (the words it excludes included, since NOT
+    must see them). A sparse token list gives ``find_matches`` the same answer as the full
+    one, as a phrase's next word or a NEAR's other word is one of these too. In ASCII text
+    (nearly all of it) one regular expression over the lower-cased turn finds those words
+    in C. Their positions matter only to phrases, which need to know whether two of them
+    are consecutive words (is there a word between them?), and to NEAR, which counts the
+    words between them; other queries number them 0, 1, 2… Other text is tokenised in
+    full and filtered. A word or words joined by OR need no ``find_matches`` at all.
+    """
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for term in _terms(node):
+            (prefixes if term.prefix else words).update(fold(word) for word in term.words)
+        self.words = frozenset(words)
+        self.prefixes = tuple(sorted(prefixes))
+        self.positions = _positions_needed(node)
+        self.any_word = _any_word(node)
+        # Each alternative begins with its letters, then looks behind for a word start:
+        # a pattern that began with the look-behind would be tried at every character.
+        alternatives = [
+            f"{re.escape(word)}(?<![a-z0-9]{re.escape(word)})" + ("[a-z0-9]*" if prefix else "")
+            for word, prefix in [(word, False) for word in sorted(words, key=len, reverse=True)]
+            + [(prefix, True) for prefix in self.prefixes]
+            if _ASCII_WORD.fullmatch(word)
+        ]
+        self.ascii_words = re.compile(f"(?:{'|'.join(alternatives)})(?![a-z0-9])") if alternatives else None
+
+    def spans(self, turn_text: str, coded: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+        """The matched spans in ``turn_text`` (offsets into it), empty if it does not match.
+        With ``coded`` spans, only words wholly inside one of them count."""
+        tokens = self.tokens(turn_text)
+        if coded is not None:
+            tokens = [
+                token for token in tokens if any(low <= token.start and token.end <= high for low, high in coded)
+            ]
+        if not tokens:  # every query needs one of its words; NOT only narrows
+            return []
+        if self.any_word:
+            return [(token.start, token.end) for token in tokens]
+        return find_matches(self.node, tokens)
+
+    def tokens(self, turn_text: str) -> list[Token]:
+        """The tokens of ``turn_text`` the query could match, positioned as it needs."""
+        if not turn_text.isascii():
+            words, prefixes = self.words, self.prefixes
+            return [
+                token for token in tokenize(turn_text)
+                if token.folded in words or token.folded.startswith(prefixes)
+            ]
+        if self.ascii_words is None:
+            return []
+        lowered = turn_text.lower()
+        if self.positions is None:
+            return [
+                _new_token(Token, (position, match.start(), match.end(), match.group()))
+                for position, match in enumerate(self.ascii_words.finditer(lowered))
+            ]
+        tokens = []
+        position, previous = -1, 0
+        exact = self.positions == "exact"
+        words_between, word_between = _ASCII_WORD.findall, _ASCII_WORD.search
+        for match in self.ascii_words.finditer(lowered):
+            start, end = match.span()
+            if exact:
+                position += 1 + len(words_between(lowered, previous, start))
+            else:  # next to the last one, or not: a gap of 2 stands for any number of words
+                position += 1 if word_between(lowered, previous, start) is None else 2
+            previous = end
+            tokens.append(_new_token(Token, (position, start, end, match.group())))
+        return tokens
 
 
-def _source_texts(session: Session, chunk: Sequence[tuple[int, list[_Candidate]]]) -> dict[int, str]:
-    ids = [source_id for source_id, _ in chunk]
-    return dict(session.execute(select(Source.id, Source.text).where(Source.id.in_(ids))).all())
+def _positions_needed(node: Node) -> str | None:
+    """"exact" word positions for NEAR, "adjacent" (which words follow each other) for
+    phrases, None when matching ``node`` does not depend on where its words are."""
+    kinds = set()
+
+    def visit(item: Node) -> None:
+        match item:
+            case Near():
+                kinds.add("exact")
+            case Phrase():
+                kinds.add("adjacent")
+            case And(items=items) | Or(items=items):
+                for each in items:
+                    visit(each)
+            case Not(include=include, exclude=exclude):
+                visit(include)
+                visit(exclude)
+
+    visit(node)
+    return "exact" if "exact" in kinds else "adjacent" if kinds else None
 
 
-def _coded_spans(
-    session: Session, chunk: Sequence[tuple[int, list[_Candidate]]], theme_ids: list[int]
-) -> dict[int, list[tuple[int, int]]]:
-    ids = [source_id for source_id, _ in chunk]
-    rows = session.execute(
-        select(Coding.source_id, Coding.start, Coding.end).where(
-            and_(Coding.source_id.in_(ids), Coding.theme_id.in_(theme_ids))
-        )
-    )
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for source_id, start, end in rows:
-        spans.setdefault(source_id, []).append((start, end))
-    return spans
+def _any_word(node: Node) -> bool:
+    """Whether ``node`` is a word or words joined by OR: any of its words is a match."""
+    match node:
+        case Term():
+            return True
+        case Or(items=items):
+            return all(_any_word(item) for item in items)
+    return False
 
 
-def _confirm(
-    node: Node, candidate: _Candidate, source_text: str, coded: list[tuple[int, int]] | None
-) -> SearchHit | None:
-    """The hit for ``candidate`` if the query really matches it (in coded words only,
-    when ``coded`` spans are given), else None."""
-    turn_text = source_text[candidate.start:candidate.end]
-    tokens = tokenize(turn_text)
-    if coded is not None:
-        tokens = _inside(tokens, coded, candidate.start)
-    spans = find_matches(node, tokens)
-    if not spans:
-        return None
-    matches = tuple((candidate.start + start, candidate.start + end) for start, end in spans)
+def _terms(node: Node) -> Iterator[Term]:
+    match node:
+        case Term():
+            yield node
+        case Phrase(terms=terms):
+            yield from terms
+        case Near(items=items) | And(items=items) | Or(items=items):
+            for item in items:
+                yield from _terms(item)
+        case Not(include=include, exclude=exclude):
+            yield from _terms(include)
+            yield from _terms(exclude)
+
+
+def _hit(row: Sequence, spans: list[tuple[int, int]]) -> SearchHit:
+    turn_id, source_id, source, start, _end, speaker, site, participant_type, turn_text = row
     first_start, first_end = spans[0]
     return SearchHit(
-        source_id=candidate.source_id,
-        source=candidate.source,
-        turn_id=candidate.turn_id,
-        start=matches[0][0],
-        end=matches[0][1],
-        speaker=candidate.speaker,
-        site=candidate.site,
-        participant_type=candidate.participant_type,
+        source_id=source_id,
+        source=source,
+        turn_id=turn_id,
+        start=start + first_start,
+        end=start + first_end,
+        speaker=speaker,
+        site=site,
+        participant_type=participant_type,
         context=keyword_in_context(turn_text, first_start, first_end),
-        matches=matches,
+        matches=tuple((start + low, start + high) for low, high in spans),
     )
 
 
-def _inside(tokens: Iterable[Token], spans: Sequence[tuple[int, int]], offset: int) -> list[Token]:
-    """The tokens lying wholly inside one of ``spans`` (source offsets)."""
-    return [
-        token for token in tokens
-        if any(start <= offset + token.start and offset + token.end <= end for start, end in spans)
-    ]
-
-
-_SPACES = re.compile(r"\s+")
+_CUT_LEFT = re.compile(r"\S*\s*")  # the partial word (and its spaces) a cut left side loses
+_CUT_RIGHT = re.compile(r"\s*\S*$")  # … and a cut right side (reversed: _CUT_LEFT)
 
 
 def keyword_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
@@ -330,9 +547,15 @@ def keyword_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHA
     left_from, right_to = max(0, start - width), min(len(text), end + width)
     left, right = text[left_from:start], text[end:right_to]
     if left_from > 0:
-        left = "…" + re.sub(r"^\S*\s*", "", left, count=1)
+        left = "…" + left[_CUT_LEFT.match(left).end():]
     if right_to < len(text):
-        right = re.sub(r"\s*\S*$", "", right, count=1) + "…"
+        if right.endswith("\n"):  # where "$" also matches before the last character
+            cut = _CUT_RIGHT.search(right)
+            right = right[:cut.start()] + right[cut.end():]
+        else:  # the same cut, found from the end rather than tried at every character
+            right = right[:len(right) - _CUT_LEFT.match(right[::-1]).end()]
+        right += "…"
     opening, closing = MATCH_MARKS
-    line = f"{left.lstrip()}{opening}{text[start:end]}{closing}{right.rstrip()}"
-    return _SPACES.sub(" ", line)
+    # Neither end has spaces (lstrip, rstrip, a match is words), so split-and-join only
+    # squeezes the runs inside, as a substitution of \s+ would, in a third of the time.
+    return " ".join(f"{left.lstrip()}{opening}{text[start:end]}{closing}{right.rstrip()}".split())

@@ -35,11 +35,23 @@ def source_turns(session: Session, source_id: int) -> list[TurnSpan]:
     return [TurnSpan(*row) for row in rows]
 
 
-def segment_rows(
-    coding_id: int, start: int, end: int, text: str, turns: Sequence[TurnSpan]
-) -> list[dict]:
+@dataclass(frozen=True)
+class CodingSpan:
+    id: int
+    theme_id: int
+    start: int
+    end: int
+
+
+def segment_rows(coding: CodingSpan, source_id: int, text: str, turns: Sequence[TurnSpan]) -> list[dict]:
     """Rows for ``coding_segments``: one per overlapped turn, or one with no turn when the
-    passage lies outside every turn (a source without speakers, or between turns)."""
+    passage lies outside every turn (a source without speakers, or between turns).
+
+    Each row also carries the participant's whole part of the coding (first start, last
+    end, total words of that participant's segments), which is the passage as the
+    matrix counts it for that participant.
+    """
+    start, end = coding.start, coding.end
     starts = [turn.start for turn in turns]
     index = max(bisect_right(starts, start) - 1, 0)
     rows = []
@@ -47,26 +59,35 @@ def segment_rows(
         turn = turns[index]
         low, high = max(start, turn.start), min(end, turn.end)
         if low < high:
-            rows.append({
-                "coding_id": coding_id, "turn_id": turn.id, "participant_id": turn.participant_id,
-                "start": low, "end": high, "words": count_words(text[low:high]),
-            })
+            rows.append(_row(coding, source_id, turn.id, turn.participant_id, low, high, text))
         index += 1
     if not rows:
-        rows.append({
-            "coding_id": coding_id, "turn_id": None, "participant_id": None,
-            "start": start, "end": end, "words": count_words(text[start:end]),
-        })
+        rows.append(_row(coding, source_id, None, None, start, end, text))
+    parts: dict[int | None, list[dict]] = {}
+    for row in rows:
+        parts.setdefault(row["participant_id"], []).append(row)
+    for same in parts.values():
+        first, last, words = same[0]["start"], same[-1]["end"], sum(r["words"] for r in same)
+        for row in same:
+            row.update(part_start=first, part_end=last, part_words=words)
     return rows
 
 
+def _row(coding: CodingSpan, source_id: int, turn_id, participant_id, start: int, end: int, text: str) -> dict:
+    return {
+        "coding_id": coding.id, "theme_id": coding.theme_id, "source_id": source_id,
+        "turn_id": turn_id, "participant_id": participant_id,
+        "start": start, "end": end, "words": count_words(text[start:end]),
+    }
+
+
 def write_segments(
-    session: Session, codings: Iterable[tuple[int, int, int]], text: str, turns: Sequence[TurnSpan]
+    session: Session, source_id: int, codings: Iterable[CodingSpan], text: str, turns: Sequence[TurnSpan]
 ) -> None:
-    """(Re)write the segments of ``(coding_id, start, end)`` codings of one source."""
+    """(Re)write the segments of some codings of one source."""
     codings = list(codings)
     if not codings:
         return
-    session.execute(delete(CodingSegment).where(CodingSegment.coding_id.in_([c[0] for c in codings])))
-    rows = [row for coding in codings for row in segment_rows(*coding, text, turns)]
+    session.execute(delete(CodingSegment).where(CodingSegment.coding_id.in_([c.id for c in codings])))
+    rows = [row for coding in codings for row in segment_rows(coding, source_id, text, turns)]
     session.execute(insert(CodingSegment), rows)

@@ -32,6 +32,16 @@ INVARIANTS = [
         "source {0} records a text length of {1} but its text has {2} characters",
     ),
     (
+        "SELECT s.id, s.coding_id FROM coding_segments s JOIN codings c ON c.id = s.coding_id "
+        'WHERE s.theme_id <> c.theme_id OR s.source_id <> c.source_id OR s.start < c.start OR s."end" > c."end"',
+        "speaker segment {0} disagrees with its coding {1} (theme, source or span)",
+    ),
+    (
+        "SELECT c.id FROM codings c WHERE NOT EXISTS "
+        "(SELECT 1 FROM coding_segments s WHERE s.coding_id = c.id)",
+        "coding {0} has no speaker segments, so the matrix cannot count it",
+    ),
+    (
         "SELECT COUNT(*) FROM project HAVING COUNT(*) <> 1",
         "the project table must hold exactly one row, not {0}",
     ),

@@ -94,14 +94,19 @@ class CodingSegment(Base):
 
     Who said a coded passage is derived from the turns it overlaps; storing each
     overlap once, with its exact word count, lets the matrix count passages, words and
-    coverage per participant with a few grouped queries instead of re-reading text.
-    Kept in step by ``framework.coding`` whenever a coding or a turn changes.
+    coverage per participant without re-reading text. The coding's theme and source,
+    and the participant's whole part of the coding (``part_*``: first start, last end
+    and total words over that participant's segments of the coding), are repeated here
+    so that the matrix is one scan of one covering index. Kept in step by
+    ``framework.segments`` whenever a coding changes, and checked by ``charter check``.
     """
 
     __tablename__ = "coding_segments"
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="span_ordered"),
         CheckConstraint("words >= 0", name="words_not_negative"),
+        Index("ix_coding_segments_matrix", "participant_id", "theme_id", "source_id",
+              "part_start", "part_end", "part_words"),
     )
     __audited__ = False
 
@@ -109,12 +114,15 @@ class CodingSegment(Base):
     coding_id: Mapped[int] = mapped_column(
         ForeignKey("codings.id", ondelete="CASCADE"), index=True
     )
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     turn_id: Mapped[int | None] = mapped_column(
         ForeignKey("turns.id", ondelete="CASCADE"), index=True
     )
-    participant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("participants.id", ondelete="RESTRICT"), index=True
-    )
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="RESTRICT"))
     start: Mapped[int]
     end: Mapped[int]
     words: Mapped[int] = mapped_column(default=0)
+    part_start: Mapped[int]
+    part_end: Mapped[int]
+    part_words: Mapped[int]

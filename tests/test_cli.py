@@ -101,3 +101,26 @@ def test_installed_console_script_runs(tmp_path):
     assert created.returncode == 0, created.stderr
     info = subprocess.run([charter, "info", str(path), "--json"], capture_output=True, text=True)
     assert json.loads(info.stdout)["themes"] == 3
+
+
+def test_check_reports_speaker_segments_out_of_step(tmp_path, capsys):
+    from framework.coders import ensure_coder
+    from framework.codebook import find_theme
+    from framework.coding import apply_coding
+
+    path = tmp_path / "p.charter"
+    run(capsys, "new", str(path))
+    with open_project(path) as project, project.transaction("code") as session:
+        session.add(Source(name="s", text="Interviewer: Why?\nJo: Because we meet."))
+        session.flush()
+        coder = ensure_coder(session, "Alex")
+        first = apply_coding(session, 1, find_theme(session, "Barriers").id, 23, 30, coder).result_id
+        second = apply_coding(session, 1, find_theme(session, "Benefits").id, 23, 30, coder).result_id
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE coding_segments SET theme_id = 1 WHERE coding_id = ?", (first,))
+        connection.execute("DELETE FROM coding_segments WHERE coding_id = ?", (second,))
+    connection.close()
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 1
+    assert f"disagrees with its coding {first} (theme, source or span)" in err
+    assert f"coding {second} has no speaker segments" in err

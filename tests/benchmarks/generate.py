@@ -141,7 +141,7 @@ def generate(
     from sqlalchemy import func, insert, select
 
     from framework.codebook import PALETTE
-    from framework.segments import TurnSpan, segment_rows
+    from framework.segments import CodingSpan, TurnSpan, segment_rows
     from models import Coder, Coding, CodingSegment, Participant, Site, Source, Summary, Theme, Turn
     from models.canonical import content_hash, count_words
     from models.project import create_project
@@ -264,7 +264,8 @@ def generate(
                         "coder_id": coder_id, "start": start, "end": end, "memo": "",
                         "created_at": FIXED_TIME, "updated_at": FIXED_TIME,
                     })
-                    batch["segments"].extend(segment_rows(next_coding, start, end, text, spans))
+                    batch["segments"].extend(
+                        segment_rows(CodingSpan(next_coding, theme_id, start, end), source_id, text, spans))
                     next_coding += 1
                 totals["turns"] += len(turns)
                 totals["codings"] = next_coding - 1
