@@ -20,17 +20,20 @@ Decisions a caller should know:
   turns in one insert, in text order, right after the source (``importers.store``). It
   is not relevance order: bm25 (SQLite) and ts_rank (PostgreSQL) score differently, and
   a concordance that researchers page through should not reorder between back ends.
-  Turn-id order is also the order the index itself delivers hits in, so on SQLite a page
-  costs the same wherever in the results it is and nothing is ever sorted.
+  Turn-id order is also the order FTS5 delivers rowids in, so SQLite never sorts: a
+  page reads its own turns plus, for ``offset``, the rowids it skips.
 * Exact and approximate filters. On SQLite, without a theme filter, FTS5's MATCH is the
   answer: the page (``LIMIT``/``OFFSET``) and ``count_hits`` (``count(*)``) come from
-  SQL, and Python only finds the matched words. Otherwise the index only narrows the
-  turns down: PostgreSQL's tsquery turns NEAR into AND and drops excluded phrases, and a
-  theme filter keeps turns that touch a coded passage although only the coded words
-  count. Then Python decides: a page is filled by fetching further candidates (keyset
-  on turn id, twice as many each time) until it is full, ``offset`` skips that many
-  *confirmed* hits, and ``count_hits`` confirms every candidate, so it costs about what
-  ``search`` for all hits does.
+  SQL, and Python only finds the matched words. (It still checks them; should it ever
+  reject a turn, which would mean FTS5 and ``framework.query`` split words differently,
+  the page is filled from the turns after it, but that turn is in the count and in the
+  offsets of later pages.) Otherwise the index only narrows the turns down:
+  PostgreSQL's tsquery turns NEAR into AND and drops excluded phrases, and a theme
+  filter keeps turns that touch a coded passage although only the coded words count.
+  Then Python decides: a page is filled by fetching further candidates (keyset on turn
+  id, twice as many each time) until it is full, ``offset`` skips that many *confirmed*
+  hits, and ``count_hits`` confirms every candidate, so it costs about what ``search``
+  for all hits does.
 * Accents: "cafe" and "café" find each other on both back ends. On PostgreSQL the index
   keeps accents, so each word is also looked for under every accented spelling the
   index holds; that list is read once and cached until the index changes.
@@ -134,14 +137,15 @@ def search(
     plan = _plan(session, query, lemma, _Filters(site, participant_type, theme_path_ids, include_interviewer))
     if plan is None or (limit is not None and limit <= 0):
         return []
-    skip = 0 if plan.exact else offset  # confirmed hits to pass over before the page
+    # Where the index is exact, SQL skips ``offset`` candidates; else Python skips hits.
+    sql_offset, skip = (offset, 0) if plan.exact else (0, offset)
     batch = None if limit is None else limit + skip
     hits: list[SearchHit] = []
-    for row, spans in _matching_turns(session, plan, batch, 0 if skip else offset):
+    for row, turn_text, spans in _matching_turns(session, plan, batch, sql_offset):
         if skip:
             skip -= 1
             continue
-        hits.append(_hit(row, spans))
+        hits.append(_hit(row, turn_text, spans))
         if len(hits) == limit:
             break
     return hits
@@ -166,7 +170,7 @@ def count_hits(
     if plan is None:
         return 0
     if plan.exact:
-        return _execute(session, _count_statement(plan), {"query": plan.match}).scalar_one()
+        return _execute(session, _count_statement(plan), _parameters(plan)).scalar_one()
     return sum(1 for _ in _matching_turns(session, plan, None, 0))
 
 
@@ -286,7 +290,9 @@ def _count_statement(plan: _Plan):
 
 
 def _with_theme_ids(statement, plan: _Plan):
-    return statement.bindparams(bindparam("theme_ids", expanding=True)) if plan.filters.theme_ids else statement
+    if not plan.filters.theme_ids:
+        return statement
+    return statement.bindparams(bindparam("theme_ids", expanding=True))
 
 
 def _execute(session: Session, statement, parameters: dict):
@@ -302,8 +308,8 @@ def _execute(session: Session, statement, parameters: dict):
 
 def _matching_turns(
     session: Session, plan: _Plan, batch: int | None, offset: int
-) -> Iterator[tuple[Sequence, list[tuple[int, int]]]]:
-    """``(row, matched spans in the turn)`` for each candidate the query really matches,
+) -> Iterator[tuple[Sequence, str, list[tuple[int, int]]]]:
+    """``(row, turn text, matched spans in it)`` for each candidate the query really matches,
     in reading order, from the ``offset``-th candidate on; the caller stops reading when
     it has enough. Candidates come ``batch`` at a time (twice as many each further time,
     as only rejected candidates make another round trip necessary), or all at once."""
@@ -316,7 +322,9 @@ def _matching_turns(
             parameters["limit"] = batch
         if offset:
             parameters["offset"] = offset
-        statement = _page_statement(plan, after=after is not None, limit=batch is not None, offset=bool(offset))
+        statement = _page_statement(
+            plan, after=after is not None, limit=batch is not None, offset=bool(offset)
+        )
         rows = _execute(session, statement, parameters).all()
         coded = _coded_spans(session, plan.filters.theme_ids, rows) if plan.filters.theme_ids else None
         for row in rows:
@@ -325,7 +333,7 @@ def _matching_turns(
                 turn_text = _turn_text(session, row)  # an index out of step: trust the source
             spans = plan.finder.spans(turn_text, None if coded is None else _turn_spans(coded, row))
             if spans:
-                yield (*row[:8], turn_text), spans
+                yield row, turn_text, spans
         if batch is None or len(rows) < batch:
             return
         after, offset, batch = rows[-1][0], 0, batch * 2
@@ -333,10 +341,13 @@ def _matching_turns(
 
 def _turn_text(session: Session, row: Sequence) -> str:
     _turn_id, source_id, _source, start, end = row[:5]
-    return session.execute(text(_TURN_TEXT), {"source_id": source_id, "start": start, "length": end - start}).scalar_one()
+    parameters = {"source_id": source_id, "start": start, "length": end - start}
+    return session.execute(text(_TURN_TEXT), parameters).scalar_one()
 
 
-def _coded_spans(session: Session, theme_ids: list[int], rows: Sequence[Sequence]) -> dict[int, list[tuple[int, int]]]:
+def _coded_spans(
+    session: Session, theme_ids: list[int], rows: Sequence[Sequence]
+) -> dict[int, list[tuple[int, int]]]:
     """The passages coded at ``theme_ids`` in the sources of ``rows``, by source. Turn-id
     order is source order, so a range of source ids covers them in one query."""
     spans: dict[int, list[tuple[int, int]]] = {}
@@ -356,7 +367,9 @@ def _coded_spans(session: Session, theme_ids: list[int], rows: Sequence[Sequence
 def _turn_spans(coded: dict[int, list[tuple[int, int]]], row: Sequence) -> list[tuple[int, int]]:
     """The coded passages overlapping the turn of ``row``, as offsets into the turn."""
     _turn_id, source_id, _source, start, end = row[:5]
-    return [(low - start, high - start) for low, high in coded.get(source_id, ()) if low < end and high > start]
+    return [
+        (low - start, high - start) for low, high in coded.get(source_id, ()) if low < end and high > start
+    ]
 
 
 # PostgreSQL's index keeps accents; the accented words it holds, by folded spelling.
@@ -416,13 +429,12 @@ class _Finder:
         self.prefixes = tuple(sorted(prefixes))
         self.positions = _positions_needed(node)
         self.any_word = _any_word(node)
-        # Each alternative begins with its letters, then looks behind for a word start:
+        # Each alternative begins with its letters and then looks behind for a word start:
         # a pattern that began with the look-behind would be tried at every character.
-        alternatives = [
-            f"{re.escape(word)}(?<![a-z0-9]{re.escape(word)})" + ("[a-z0-9]*" if prefix else "")
-            for word, prefix in [(word, False) for word in sorted(words, key=len, reverse=True)]
-            + [(prefix, True) for prefix in self.prefixes]
-            if _ASCII_WORD.fullmatch(word)
+        # Words with other letters cannot occur in ASCII text.
+        alternatives = [f"{word}(?<![a-z0-9]{word})" for word in sorted(words) if _ASCII_WORD.fullmatch(word)]
+        alternatives += [
+            f"{prefix}(?<![a-z0-9]{prefix})[a-z0-9]*" for prefix in self.prefixes if _ASCII_WORD.fullmatch(prefix)
         ]
         self.ascii_words = re.compile(f"(?:{'|'.join(alternatives)})(?![a-z0-9])") if alternatives else None
 
@@ -432,7 +444,8 @@ class _Finder:
         tokens = self.tokens(turn_text)
         if coded is not None:
             tokens = [
-                token for token in tokens if any(low <= token.start and token.end <= high for low, high in coded)
+                token for token in tokens
+                if any(low <= token.start and token.end <= high for low, high in coded)
             ]
         if not tokens:  # every query needs one of its words; NOT only narrows
             return []
@@ -517,25 +530,20 @@ def _terms(node: Node) -> Iterator[Term]:
             yield from _terms(exclude)
 
 
-def _hit(row: Sequence, spans: list[tuple[int, int]]) -> SearchHit:
-    turn_id, source_id, source, start, _end, speaker, site, participant_type, turn_text = row
+def _hit(row: Sequence, turn_text: str, spans: list[tuple[int, int]]) -> SearchHit:
+    turn_id, source_id, source, start, _end, speaker, site, participant_type, _text = row
     first_start, first_end = spans[0]
+    if len(spans) == 1:
+        matches = ((start + first_start, start + first_end),)
+    else:
+        matches = tuple([(start + low, start + high) for low, high in spans])
+    context = keyword_in_context(turn_text, first_start, first_end)
     return SearchHit(
-        source_id=source_id,
-        source=source,
-        turn_id=turn_id,
-        start=start + first_start,
-        end=start + first_end,
-        speaker=speaker,
-        site=site,
-        participant_type=participant_type,
-        context=keyword_in_context(turn_text, first_start, first_end),
-        matches=tuple((start + low, start + high) for low, high in spans),
+        source_id, source, turn_id, *matches[0], speaker, site, participant_type, context, matches
     )
 
 
-_CUT_LEFT = re.compile(r"\S*\s*")  # the partial word (and its spaces) a cut left side loses
-_CUT_RIGHT = re.compile(r"\s*\S*$")  # … and a cut right side (reversed: _CUT_LEFT)
+_CUT = re.compile(r"\S*\s*")  # the partial word (and its spaces) a cut side loses
 
 
 def keyword_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
@@ -547,15 +555,10 @@ def keyword_in_context(text: str, start: int, end: int, width: int = CONTEXT_CHA
     left_from, right_to = max(0, start - width), min(len(text), end + width)
     left, right = text[left_from:start], text[end:right_to]
     if left_from > 0:
-        left = "…" + left[_CUT_LEFT.match(left).end():]
-    if right_to < len(text):
-        if right.endswith("\n"):  # where "$" also matches before the last character
-            cut = _CUT_RIGHT.search(right)
-            right = right[:cut.start()] + right[cut.end():]
-        else:  # the same cut, found from the end rather than tried at every character
-            right = right[:len(right) - _CUT_LEFT.match(right[::-1]).end()]
-        right += "…"
+        left = "…" + left[_CUT.match(left).end():]
+    if right_to < len(text):  # the same cut from the other end: match the reversed side
+        right = right[:len(right) - _CUT.match(right[::-1]).end()] + "…"
     opening, closing = MATCH_MARKS
-    # Neither end has spaces (lstrip, rstrip, a match is words), so split-and-join only
-    # squeezes the runs inside, as a substitution of \s+ would, in a third of the time.
+    # Neither end of the line is a space (lstrip, rstrip, "…", the marks), so splitting
+    # and joining only squeezes the runs inside, as re.sub(r"\s+", " ", …) would.
     return " ".join(f"{left.lstrip()}{opening}{text[start:end]}{closing}{right.rstrip()}".split())

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from framework import nlp
-from framework.search import SearchError, SearchHit, search
+from framework.search import SearchError, SearchHit, count_hits, keyword_in_context, search
 from importers.service import ImportOptions, import_files
 from models import Coder, Coding, Source, Theme, Turn
 
@@ -211,7 +211,9 @@ def test_accents_are_ignored_both_ways(study):
     assert run(study, "café") == both
     assert run(study, "CAFÉ") == both
     assert run(study, "caf*") == both
-    assert run(study, '"the café"') == [("residents-a", "Alice", "the café"), ("partners-b", "Dan", "The cafe")]
+    assert run(study, '"the café"') == [
+        ("residents-a", "Alice", "the café"), ("partners-b", "Dan", "The cafe"),
+    ]
 
 
 def test_an_accented_word_imported_later_is_found(study, tmp_path):
@@ -284,6 +286,109 @@ def test_lemma_hits_mark_every_form_in_the_turn(study):
 def test_limit_keeps_the_first_hits_in_reading_order(study):
     assert run(study, "police", limit=2) == POLICE[:2]
     assert run(study, "police", limit=100) == POLICE
+    assert run(study, "police", limit=0) == []
+
+
+def test_reading_order_is_import_order_then_position(study):
+    with study.transaction("search") as session:
+        hits = search(session, "the OR youth")
+        turns = {hit.turn_id: session.get(Turn, hit.turn_id) for hit in hits}
+        imported = [name for (name,) in session.execute(select(Source.name).order_by(Source.id))]
+    assert imported == list(TRANSCRIPTS)
+    assert [hit.turn_id for hit in hits] == sorted(turns)
+    assert [(hit.source_id, turns[hit.turn_id].start) for hit in hits] == sorted(
+        (hit.source_id, turns[hit.turn_id].start) for hit in hits)
+    assert list(dict.fromkeys(hit.source for hit in hits)) == list(TRANSCRIPTS)
+
+
+def code_passages(project, theme_name: str, passages: list[tuple[str, str]]) -> int:
+    """Code each ``(source name, words in it)`` at a new theme; returns the theme's id."""
+    with project.transaction("code") as session:
+        coder = session.scalar(select(Coder)) or Coder(name="Alex Coder", initials="AC")
+        theme = Theme(name=theme_name)
+        session.add_all([coder, theme])
+        session.flush()
+        for name, passage in passages:
+            source = session.scalar(select(Source).where(Source.name == name))
+            start = source.text.index(passage)
+            session.add(Coding(source_id=source.id, theme_id=theme.id, coder_id=coder.id,
+                               start=start, end=start + len(passage)))
+        return theme.id
+
+
+def pages(project, query: str, size: int, **options) -> list[list[tuple[str, str | None, str]]]:
+    """``search`` page by page (``size`` hits from offset 0, size, 2 × size …) to the end."""
+    result, offset = [], 0
+    while page := run(project, query, limit=size, offset=offset, **options):
+        result.append(page)
+        offset += size
+    return result
+
+
+PAGED = [
+    ("police", {}),
+    ("the", {}),
+    ("police OR council", {"include_interviewer": False}),
+    ("the", {"site": "Site B"}),
+    ("the", {"participant_type": "resident"}),
+    ("meet", {"lemma": True}),
+    ('"the council"', {}),
+    ("NEAR(police council, 2) OR youth", {}),  # NEAR is only an AND on PostgreSQL
+    ('the -"the council"', {}),  # PostgreSQL cannot leave the phrase out: Python does
+]
+
+
+@pytest.mark.parametrize("query, options", PAGED)
+def test_pages_continue_each_other_exactly(study, query, options):
+    everything = run(study, query, **options)
+    assert everything
+    for size in (1, 2, 3, 5):
+        assert [hit for page in pages(study, query, size, **options) for hit in page] == everything
+    assert run(study, query, limit=2, offset=1, **options) == everything[1:3]
+    assert run(study, query, offset=1, **options) == everything[1:]
+    assert run(study, query, limit=10, offset=len(everything), **options) == []
+
+
+@pytest.mark.parametrize("query, options", PAGED + [("nobody-says-this", {}), ("police", {"site": "Site C"})])
+def test_count_hits_is_the_number_of_hits(study, query, options):
+    with study.transaction("count") as session:
+        assert count_hits(session, query, **options) == len(search(session, query, **options))
+
+
+def test_paging_and_counting_with_a_theme_filter_check_every_candidate(study):
+    # Each turn below mentions the police and touches a coded passage, but only the
+    # last three have "police" inside one: the index's candidates include the others,
+    # which Python rejects, and a page must still be full and continue the one before.
+    theme_id = code_passages(study, "Policing", [
+        ("residents-a", "How do the partners"),  # the interviewer's turn names no police
+        ("residents-a", "Honestly the council"),
+        ("residents-a", "What about the police?"),
+        ("residents-a", "The police and the council"),
+        ("partners-b", "Information sharing with the police"),
+    ])
+    expected = [
+        ("residents-a", "Interviewer", "police"),
+        ("residents-a", "Alice", "police"),
+        ("partners-b", "Dan", "police"),
+    ]
+    assert run(study, "police", theme_path_ids=[theme_id]) == expected
+    assert pages(study, "police", 1, theme_path_ids=[theme_id]) == [[hit] for hit in expected]
+    assert run(study, "police", theme_path_ids=[theme_id], limit=1, offset=1) == expected[1:2]
+    with study.transaction("count") as session:
+        assert count_hits(session, "police", theme_path_ids=[theme_id]) == 3
+        assert count_hits(session, "partners", theme_path_ids=[theme_id]) == 1
+        assert count_hits(session, "police", theme_path_ids=[]) == 0
+        assert count_hits(session, "behaviour", theme_path_ids=[theme_id]) == 0
+
+
+def test_a_negative_offset_is_refused(study):
+    with study.transaction("search") as session, pytest.raises(ValueError):
+        search(session, "police", offset=-1)
+
+
+def test_a_malformed_query_is_refused_when_counting_too(study):
+    with study.transaction("count") as session, pytest.raises(SearchError):
+        count_hits(session, '"tasking meeting')
 
 
 def test_theme_filter_searches_only_the_coded_words(study):
@@ -364,5 +469,77 @@ def test_a_search_takes_a_few_queries_however_many_hits(study):
         finally:
             event.remove(study.engine, "before_cursor_execute", count)
     assert len({hit.source for hit in hits}) == 4
-    # candidates + source texts (+ the index fingerprint on PostgreSQL)
-    assert len(statements) <= 3
+    # the hits with their turns' text (+ the index fingerprint on PostgreSQL)
+    assert len(statements) <= 2
+
+
+def test_a_page_and_a_count_take_one_query_each_on_sqlite(study):
+    if study.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL also reads the index's fingerprint and checks candidates in Python")
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(study.engine, "before_cursor_execute", record)
+    try:
+        with study.transaction("search") as session:
+            assert len(search(session, "the OR police", limit=3, offset=2)) == 3
+            assert count_hits(session, "the OR police") > 5
+            assert count_hits(session, "the", site="Site A", include_interviewer=False) > 1
+    finally:
+        event.remove(study.engine, "before_cursor_execute", record)
+    assert len(statements) == 3, statements
+
+
+def test_sqlite_reads_a_page_in_index_order_without_sorting(study):
+    if study.engine.dialect.name != "sqlite":
+        pytest.skip("an FTS5 query plan")
+    from framework.search import _Filters, _page_statement, _parameters, _plan, _with_theme_ids
+
+    with study.transaction("plan") as session:
+        for filters in (_Filters(None, None, None, True), _Filters("Site A", "resident", [1, 2], False)):
+            plan = _plan(session, "police", False, filters)
+            page = _page_statement(plan, after=True, limit=True, offset=True)
+            explain = _with_theme_ids(text("EXPLAIN QUERY PLAN " + page.text), plan)
+            parameters = {**_parameters(plan), "after": 0, "limit": 10, "offset": 0}
+            steps = [row[3] for row in session.execute(explain, parameters)]
+            assert steps[0].startswith("SCAN turn_search VIRTUAL TABLE"), steps
+            assert not any("TEMP B-TREE" in step for step in steps), steps
+
+
+def test_a_turn_whose_index_text_is_out_of_step_is_cut_from_its_source(study):
+    if study.engine.dialect.name != "sqlite":
+        pytest.skip("only FTS5 keeps the turn's text")
+    expected = run(study, "cafe")
+    with study.transaction("spoil") as session:
+        turn_id = search(session, "cafe", site="Site B")[0].turn_id
+        spoil = text("UPDATE turn_search SET body = body || ' zebra' WHERE rowid = :id")
+        session.execute(spoil, {"id": turn_id})
+    assert run(study, "cafe") == expected
+    assert run(study, "zebra") == []
+
+
+@pytest.mark.parametrize("width, expected", [
+    (60, "one two three «four» five six"),
+    (10, "…three «four» five six"),
+    (7, "…«four» five…"),
+    (4, "…«four»…"),
+])
+def test_keyword_in_context_cuts_partial_words_and_squeezes_spaces(width, expected):
+    text = "one two\n three   four five\tsix"
+    start = text.index("four")
+    assert keyword_in_context(text, start, start + 4, width) == expected
+
+
+@pytest.mark.parametrize("width, expected", [
+    (6, "…«delta» echo…"),  # cut just after a line break: "echo" is whole and stays
+    (8, "…«delta» echo…"),
+    (14, "…charlie «delta» echo foxtrot…"),
+])
+def test_keyword_in_context_keeps_a_whole_word_before_a_line_break(width, expected):
+    text = "alpha bravo\ncharlie delta echo\nfoxtrot golf"
+    start = text.index("delta")
+    assert keyword_in_context(text, start, start + 5, width) == expected
+
