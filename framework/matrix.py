@@ -140,17 +140,22 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
     column_totals: dict[int, list] = {}
     in_cell: set[tuple] = set()
     in_row: set[tuple] = set()
-    # Core, not ORM, rows: this loop sees a line per coded passage part (250,000 in a
-    # large study), so it is kept free of per-line function calls.
-    lines = session.connection().execute(_passages_query(session, participants, sources, coder_id)).all()
+    # Plain tuples from the driver, and no per-line function calls: this loop sees a
+    # line per coded passage part (250,000 in a large study).
+    lines = _fetch_tuples(session, _passages_query(session, participants, sources, coder_id))
+    # The query is DISTINCT per theme, so only a column gathering several themes can
+    # see the same part twice.
+    shared = {column for column in set(column_of.values())
+              if sum(1 for c in column_of.values() if c == column) > 1}
     for participant, theme, source, start, end, words in lines:
         column = column_of.get(theme)
         row = row_of(participant, source)
         if column is None or row not in row_ids:
             continue
         part = (participant, source, start, end)
-        if (column, part) not in in_cell:
-            in_cell.add((column, part))
+        if column not in shared or (column, part) not in in_cell:
+            if column in shared:
+                in_cell.add((column, part))
             cell = cells.get((row, column))
             if cell is None:
                 cell = cells[(row, column)] = [0, 0, set()]
@@ -177,6 +182,19 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
         matrix.row_totals[row] = _cell(row, 0, passages, len(found), words, spoken.get(row))
     for column, (passages, words, found) in column_totals.items():
         matrix.column_totals[column] = _cell(0, column, passages, len(found), words, None)
+
+
+def _fetch_tuples(session: Session, query: Select) -> list[tuple]:
+    """All rows as the driver's plain tuples, skipping SQLAlchemy's row objects. The
+    query holds only integers from the database, so literal rendering is safe."""
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _passages_query(session: Session, participants, sources, coder_id) -> Select:
