@@ -13,14 +13,18 @@ What a cell counts, for the row's non-interviewer speech only:
 * words — the row's words inside those passages;
 * coverage — words as a percentage of all the row's spoken words.
 Everything comes from a few queries whatever the number of cells: one scan of the
-segments' covering index for the counts (see ``models.themes.CodingSegment``), one
-grouped query for the words each row spoke, one for the summaries.
+segments' covering index for the counts (see ``models.themes.CodingSegment``), counted
+as whole arrays with numpy; one grouped query for the words each row spoke; one for the
+summaries. On a 10-million-word study this stays within twice the time of the bare SQL
+``GROUP BY`` of segments by participant and theme (``make bench``).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 
+import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -44,7 +48,7 @@ from models import (
 ROW_KINDS = ("participant", "source", "site", "type")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatrixRow:
     id: int | str
     label: str
@@ -53,13 +57,13 @@ class MatrixRow:
     group: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MatrixColumn:
     id: int
     path: str
 
 
-@dataclass
+@dataclass(slots=True)
 class MatrixCell:
     row: int | str
     column: int
@@ -71,7 +75,7 @@ class MatrixCell:
     status: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Matrix:
     rows: list[MatrixRow]
     columns: list[MatrixColumn]
@@ -131,57 +135,93 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
     """Cells, row totals and column totals from one scan of the segments' covering index.
 
     Each scanned line is one participant's part of one coded passage (its span and
-    words) under one theme; it is counted once per cell, so the same part coded at two
-    sub-themes of a column, or by two coders, is one passage.
+    words) under one theme. A large study has a line per coded passage part (250,000 or
+    more), so the counting is done on whole arrays with numpy rather than line by line:
+    the same part coded at two sub-themes of a column, or by two coders, is one passage
+    of that cell, and one passage of its row's total.
     """
-    row_of = _row_key(session, kind)
-    cells: dict[tuple, list] = {}
-    row_totals: dict[object, list] = {}
-    column_totals: dict[int, list] = {}
-    in_cell: set[tuple] = set()
-    in_row: set[tuple] = set()
-    # Plain tuples from the driver, and no per-line function calls: this loop sees a
-    # line per coded passage part (250,000 in a large study).
     lines = _fetch_tuples(session, _passages_query(session, participants, sources, coder_id))
-    # The query is DISTINCT per theme, so only a column gathering several themes can
-    # see the same part twice.
-    shared = {column for column in set(column_of.values())
-              if sum(1 for c in column_of.values() if c == column) > 1}
-    for participant, theme, source, start, end, words in lines:
-        column = column_of.get(theme)
-        row = row_of(participant, source)
-        if column is None or row not in row_ids:
-            continue
-        part = (participant, source, start, end)
-        if column not in shared or (column, part) not in in_cell:
-            if column in shared:
-                in_cell.add((column, part))
-            cell = cells.get((row, column))
-            if cell is None:
-                cell = cells[(row, column)] = [0, 0, set()]
-            cell[0] += 1
-            cell[1] += words
-            cell[2].add(source)
-            total = column_totals.get(column)
-            if total is None:
-                total = column_totals[column] = [0, 0, set()]
-            total[0] += 1
-            total[1] += words
-            total[2].add(source)
-        if part not in in_row:
-            in_row.add(part)
-            total = row_totals.get(row)
-            if total is None:
-                total = row_totals[row] = [0, 0, set()]
-            total[0] += 1
-            total[1] += words
-            total[2].add(source)
-    for (row, column), (passages, words, found) in cells.items():
-        matrix.cells[(row, column)] = _cell(row, column, passages, len(found), words, spoken.get(row))
-    for row, (passages, words, found) in row_totals.items():
-        matrix.row_totals[row] = _cell(row, 0, passages, len(found), words, spoken.get(row))
-    for column, (passages, words, found) in column_totals.items():
-        matrix.column_totals[column] = _cell(0, column, passages, len(found), words, None)
+    if not lines:
+        return
+    flat = np.fromiter(chain.from_iterable(lines), dtype=np.int64, count=6 * len(lines))
+    participant, theme, source, start, end, words = flat.reshape(-1, 6).T
+    rows = [row.id for row in matrix.rows]
+    columns = [column.id for column in matrix.columns]
+    column = _lookup(column_of, {c: i for i, c in enumerate(columns)}, theme)
+    row = _row_indexes(session, kind, {r: i for i, r in enumerate(rows)}, participant, source)
+    kept = (column >= 0) & (row >= 0)
+    participant, source, start, end, words, row, column = (
+        a[kept] for a in (participant, source, start, end, words, row, column))
+    if not len(row):
+        return
+    # One number per distinct part (participant, source, span), whatever its theme.
+    order = np.lexsort((end, start, source, participant))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ((np.diff(participant[order]) != 0) | (np.diff(source[order]) != 0)
+                 | (np.diff(start[order]) != 0) | (np.diff(end[order]) != 0))
+    part = np.empty(len(order), dtype=np.int64)
+    part[order] = np.cumsum(first) - 1
+    n_columns, n_parts, n_sources = len(columns), int(part.max()) + 1, int(source.max()) + 1
+
+    # Cells: each part once per column.
+    _, once = np.unique(column * n_parts + part, return_index=True)
+    cell_key = row[once] * n_columns + column[once]
+    cells = _totals(cell_key, words[once], source[once], n_sources)
+    # Rows: each part once per row; columns: the cells' passages summed down.
+    _, once_in_row = np.unique(part, return_index=True)
+    row_totals = _totals(row[once_in_row], words[once_in_row], source[once_in_row], n_sources)
+    column_totals = _totals(column[once], words[once], source[once], n_sources)
+
+    spoken_by_row = np.array([spoken.get(r, 0) for r in rows], dtype=np.float64)
+    keys, passages, n_found, n_words = cells
+    coverage = _coverage(n_words, spoken_by_row[keys // n_columns])
+    for key, p, f, w, cover in zip(keys.tolist(), passages.tolist(), n_found.tolist(), n_words.tolist(),
+                                   coverage.tolist()):
+        r, c = rows[key // n_columns], columns[key % n_columns]
+        matrix.cells[(r, c)] = MatrixCell(r, c, p, f, w, cover)
+    keys, passages, n_found, n_words = row_totals
+    coverage = _coverage(n_words, spoken_by_row[keys])
+    for key, p, f, w, cover in zip(keys.tolist(), passages.tolist(), n_found.tolist(), n_words.tolist(),
+                                   coverage.tolist()):
+        matrix.row_totals[rows[key]] = MatrixCell(rows[key], 0, p, f, w, cover)
+    for key, p, f, w in zip(*(a.tolist() for a in column_totals)):
+        matrix.column_totals[columns[key]] = MatrixCell(0, columns[key], p, f, w, 0.0)
+
+
+def _coverage(words, spoken) -> np.ndarray:
+    """Words as a percentage of the row's spoken words, to 2 places, at most 100."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(spoken > 0, np.round(100.0 * words / spoken, 2), 0.0)
+    return np.minimum(share, 100.0)
+
+
+def _totals(key, words, source, n_sources) -> tuple[np.ndarray, ...]:
+    """Distinct keys, and for each its passages, distinct sources and words."""
+    keys, group, passages = np.unique(key, return_inverse=True, return_counts=True)
+    summed = np.bincount(group, weights=words, minlength=len(keys)).astype(np.int64)
+    pairs = np.unique(key * n_sources + source)
+    found = np.bincount(np.searchsorted(keys, pairs // n_sources), minlength=len(keys))
+    return keys, passages, found, summed
+
+
+def _lookup(mapping: dict[int, int], index: dict, values) -> np.ndarray:
+    """``index[mapping[v]]`` for each value of an integer array, -1 where there is none."""
+    size = int(values.max()) + 1
+    table = np.full(size, -1, dtype=np.int64)
+    for key, target in mapping.items():
+        if 0 <= key < size and target in index:
+            table[key] = index[target]
+    return table[values]
+
+
+def _row_indexes(session: Session, kind: str, index: dict, participant, source) -> np.ndarray:
+    """The matrix row of each line (-1: not a row shown), from its participant or source."""
+    if kind == "participant":
+        return _lookup({p: p for p in index}, index, participant)
+    if kind == "source":
+        return _lookup({s: s for s in index}, index, source)
+    facts = {f.id: (f.site_id if kind == "site" else f.participant_type) for f in _participant_facts(session)}
+    return _lookup(facts, index, participant)
 
 
 def _fetch_tuples(session: Session, query: Select) -> list[tuple]:
@@ -215,22 +255,6 @@ def _passages_query(session: Session, participants, sources, coder_id) -> Select
     if coder_id is not None:
         query = query.where(CodingSegment.coding_id.in_(select(Coding.id).where(Coding.coder_id == coder_id)))
     return query
-
-
-def _row_key(session: Session, kind: str):
-    """A function from (participant, source) to the row the passage belongs to."""
-    if kind == "participant":
-        return lambda participant, _source: participant
-    if kind == "source":
-        return lambda _participant, source: source
-    facts = {f.id: (f.site_id, f.participant_type) for f in _participant_facts(session)}
-    index = 0 if kind == "site" else 1
-    return lambda participant, _source: facts.get(participant, (None, None))[index]
-
-
-def _cell(row, column, passages, n_sources, words, spoken) -> MatrixCell:
-    coverage = round(100.0 * words / spoken, 2) if spoken else 0.0
-    return MatrixCell(row, column, passages, n_sources, words, coverage if coverage < 100.0 else 100.0)
 
 
 def _columns(session: Session, depth: int) -> tuple[list[MatrixColumn], dict[int, int]]:
