@@ -167,6 +167,14 @@ def delete_coding(session: Session, coding_id: int) -> Edit:
     return edit
 
 
+def coding_snapshots(session: Session, coding_ids: list[int]) -> list[CodingSnapshot]:
+    """Snapshots of codings as they are now (to re-create them, same ids, on redo)."""
+    if not coding_ids:
+        return []
+    found = {c.id: c for c in session.scalars(select(Coding).where(Coding.id.in_(coding_ids)))}
+    return [_snapshot(found[i]) for i in coding_ids if i in found]
+
+
 def undo_edit(session: Session, edit: Edit) -> Edit:
     """Reverse an edit: delete what it created, restore what it removed (same ids)."""
     if edit.created:

@@ -1,0 +1,1 @@
+"""The panes, dialogs and views of the main window."""
