@@ -10,10 +10,10 @@ BIN    := $(VENV)/bin
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo )
 AS_ROOT := $(filter 0,$(shell id -u))
 
-.PHONY: run test bench lint system-test-deps qt-runtime clean
+.PHONY: run test bench screenshots lint system-test-deps qt-runtime xvfb clean
 
 run: $(VENV)/.installed qt-runtime
-	$(BIN)/python -m app $(PROJECT)
+	$(BIN)/python -m app $(if $(PROJECT),$(PROJECT),--demo)
 
 test: $(VENV)/.installed-test qt-runtime system-test-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/lint-imports
@@ -23,6 +23,20 @@ test: $(VENV)/.installed-test qt-runtime system-test-deps
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m tests.benchmarks.import_docx
 	$(BIN)/python -m tests.benchmarks.core
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks.gui
+
+# PNGs of the main window on the demo study, a coded transcript, the import wizard and
+# the search pane, taken in a real X server (Xvfb), into screenshots/ (git-ignored).
+screenshots: $(VENV)/.installed-test qt-runtime xvfb
+	xvfb-run -a -s "-screen 0 1600x1000x24 -dpi 96" $(BIN)/python -m tests.screenshots screenshots
+
+# Xvfb plus the X11 libraries Qt's xcb platform plugin loads.
+XVFB_PKGS := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-image0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 fonts-dejavu-core
+xvfb:
+	@command -v xvfb-run >/dev/null 2>&1 && dpkg -s libxcb-cursor0 libxkbcommon-x11-0 >/dev/null 2>&1 || { \
+	  if [ -n "$(AS_ROOT)" ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends $(XVFB_PKGS); \
+	  else echo "Screenshots need Xvfb. Run: $(SUDO)apt-get install -y $(XVFB_PKGS)"; exit 1; fi; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/lint-imports

@@ -58,6 +58,12 @@ class Workspace(QObject):
         self.undo_stack = QUndoStack(self)
         self.last_error: str | None = None
 
+    def set_coder(self, name: str, initials: str = "") -> None:
+        """Write from now on in another coder's name (Preferences changed it)."""
+        with self.project.transaction("register coder") as session:
+            self.coder_id = ensure_coder(session, name, initials or None)
+        self.coder_name = " ".join(name.split())
+
     # --- sessions ---------------------------------------------------------------------
 
     @contextmanager

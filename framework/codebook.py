@@ -14,14 +14,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
+from framework.palette import new_theme_colour
 from models import Coding, CodingSegment, Summary, Theme
 from models.themes import HEX_COLOUR
 
 # Colour-blind-safe defaults (Okabe–Ito, then Paul Tol's "muted"), in order of use.
-PALETTE = [
-    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255",
-]
 PATH_SEPARATOR = re.compile(r"(?<!\\)/")
 
 
@@ -180,11 +177,8 @@ def add_theme(
     """A new theme; without a colour it takes its parent's, or the next palette colour."""
     name = _check_name(session, name, parent_id)
     if parent_id is not None:
-        parent = _theme(session, parent_id)
-        colour = colour or parent.colour
-    if colour is None:
-        used = session.scalar(select(func.count()).select_from(Theme).where(Theme.parent_id.is_(None))) or 0
-        colour = PALETTE[used % len(PALETTE)]
+        _theme(session, parent_id)  # the parent must exist
+    colour = colour or new_theme_colour(session, parent_id)
     theme = Theme(name=name, parent_id=parent_id, colour=_check_colour(colour), description=description,
                   use_when=use_when, dont_use_when=dont_use_when, example=example)
     _place(_siblings(session, parent_id), theme, position)

@@ -81,7 +81,7 @@ def _check_refs(session: Session, theme_id: int, coder_id: int) -> None:
 def _same_key(session: Session, source_id: int, theme_id: int, coder_id: int):
     return session.scalars(
         select(Coding).where(Coding.source_id == source_id, Coding.theme_id == theme_id,
-                             Coding.coder_id == coder_id).order_by(Coding.start)
+                             Coding.coder_id == coder_id).order_by(Coding.start, Coding.id)
     ).all()
 
 

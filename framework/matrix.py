@@ -22,6 +22,7 @@ summaries. On a 10-million-word study this stays within twice the time of the ba
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
 from itertools import chain
 
 import numpy as np
@@ -102,6 +103,20 @@ class Matrix:
                 total(self.column_totals.get(c.id) or MatrixCell(0, c.id), "column") for c in self.columns
             ],
         }
+
+
+CSV_HEADER = ["group", "row_id", "row", "column_id", "theme", "passages", "sources", "words",
+              "coverage", "status", "summary"]
+
+
+def csv_rows(matrix: Matrix) -> Iterator[list]:
+    """Long format: one line per row × column, ready for a pivot table (header first)."""
+    yield CSV_HEADER
+    for row in matrix.rows:
+        for column in matrix.columns:
+            cell = matrix.cell(row.id, column.id)
+            yield [row.group, row.id, row.label, column.id, column.path, cell.passages,
+                   cell.sources, cell.words, cell.coverage, cell.status or "", cell.summary or ""]
 
 
 def build_matrix(

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_CACHE_KIB = 64 * 1024  # per connection, allocated only as pages are read (default is 2 MiB)
 
 
 def is_database_url(location: str) -> bool:
@@ -38,7 +39,10 @@ def make_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
 
-    engine = create_engine(url)
+    # LIFO: a thread's next session gets the connection it used last, whose page cache
+    # is still warm (and still valid after its own writes); FIFO would rotate through
+    # connections whose caches another connection's write has invalidated.
+    engine = create_engine(url, pool_use_lifo=True)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection, _record) -> None:
@@ -48,6 +52,7 @@ def make_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

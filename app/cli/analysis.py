@@ -11,7 +11,7 @@ from app.cli.common import CommandError, add_coder_option, add_project_argument,
 from framework.cases import find_participant
 from framework.codebook import find_theme
 from framework.frequencies import word_frequencies
-from framework.matrix import ROW_KINDS, Matrix, build_matrix
+from framework.matrix import ROW_KINDS, Matrix, build_matrix, csv_rows
 from framework.search import search
 from framework.summaries import get_summary, save_summary
 from models.project import open_project
@@ -44,15 +44,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 
 def _write_csv(matrix: Matrix) -> None:
-    """Long format: one line per row × column, ready for a pivot table."""
-    writer = csv.writer(sys.stdout)
-    writer.writerow(["group", "row_id", "row", "column_id", "theme", "passages", "sources", "words",
-                     "coverage", "status", "summary"])
-    for row in matrix.rows:
-        for column in matrix.columns:
-            cell = matrix.cell(row.id, column.id)
-            writer.writerow([row.group, row.id, row.label, column.id, column.path, cell.passages,
-                             cell.sources, cell.words, cell.coverage, cell.status or "", cell.summary or ""])
+    csv.writer(sys.stdout).writerows(csv_rows(matrix))
 
 
 def _print_table(matrix: Matrix, kind: str) -> None:

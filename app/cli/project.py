@@ -1,4 +1,4 @@
-"""``charter new``, ``charter info`` and ``charter check``: projects as a whole."""
+"""``charter new``, ``charter demo``, ``charter info`` and ``charter check``: projects as a whole."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ def cmd_new(args: argparse.Namespace) -> int:
         with project.transaction(f"apply template {args.template}") as session:
             created = apply_template(session, args.template)
         print(f"Created {project.location} with {created} themes from the {args.template!r} template.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import build_demo_project  # reads the demo files only when asked
+
+    with build_demo_project(args.path) as project, project.session() as session:
+        overview = project_overview(session, project.schema_revision or "")
+    print(f"Created the demo study at {project.location}: {overview.sites} sites, {overview.sources} "
+          f"transcripts, {overview.codings} codings and {overview.summaries} summaries.")
     return 0
 
 
@@ -67,6 +77,10 @@ def register(sub) -> None:
     )
     new.add_argument("--name", help="the project's display name (default: the file name)")
     new.set_defaults(handler=cmd_new)
+
+    demo = sub.add_parser("demo", help="build the demo study (six sites, coded and charted)")
+    demo.add_argument("path", help="the new project file (*.charter) or a PostgreSQL URL")
+    demo.set_defaults(handler=cmd_demo)
 
     info = sub.add_parser("info", help="show what a project holds")
     info.add_argument("path", help="project file or PostgreSQL URL")

@@ -31,14 +31,18 @@ from models import Coding
 
 def combine(edits: list[Edit]) -> Edit:
     """One net edit for a sequence: what exists at the end that did not at the start,
-    and what existed at the start that is gone at the end."""
-    created: list[int] = []
+    and what existed at the start that is gone at the end. Linear in the edits, since
+    "code all results" may combine thousands."""
+    created: dict[int, None] = {}  # insertion-ordered set
     removed: list[CodingSnapshot] = []
     for edit in edits:
-        gone = {snap.id for snap in edit.removed}
-        removed.extend(snap for snap in edit.removed if snap.id not in created)
-        created = [i for i in created if i not in gone] + list(edit.created)
-    return Edit(created=created, removed=removed)
+        for snap in edit.removed:
+            if snap.id in created:
+                del created[snap.id]  # made and unmade within the sequence
+            else:
+                removed.append(snap)
+        created.update(dict.fromkeys(edit.created))
+    return Edit(created=list(created), removed=removed)
 
 
 class CodingEditCommand(OperationCommand):

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 
 from app.workspace import Workspace
 from framework.templates import apply_template
@@ -41,6 +41,9 @@ Derek Hill: A bit more than before. They put patrols on the alley after we raise
 def isolated_settings(tmp_path_factory, monkeypatch) -> Iterator[None]:
     """Every test gets empty settings in its own folder, never the developer's."""
     folder = tmp_path_factory.mktemp("settings")
+    # The names the app itself sets (app/gui.py): QSettings files are named after them.
+    QCoreApplication.setOrganizationName("Charter")
+    QCoreApplication.setApplicationName("Charter")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     monkeypatch.setenv("CHARTER_DEMO_PATH", str(folder / "demo.charter"))

@@ -140,7 +140,7 @@ def generate(
     """Create the project at ``path`` (which must not exist) and fill it."""
     from sqlalchemy import func, insert, select
 
-    from framework.codebook import PALETTE
+    from framework.palette import PALETTE
     from framework.segments import CodingSpan, TurnSpan, segment_rows
     from models import Coder, Coding, CodingSegment, Participant, Site, Source, Summary, Theme, Turn
     from models.canonical import content_hash, count_words
