@@ -71,6 +71,10 @@ class Coding(CreatedAt, Base):
     __table_args__ = (
         CheckConstraint('start >= 0 AND start < "end"', name="span_ordered"),
         Index("ix_codings_source_start", "source_id", "start"),
+        # The Memos pane lists codings with memos: a partial index keeps that instant
+        # when a few hundred of 250,000 codings carry one.
+        Index("ix_codings_with_memo", "source_id", "start",
+              sqlite_where=text("memo != ''"), postgresql_where=text("memo <> ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
