@@ -17,6 +17,11 @@ sessions from the project's engine: a file project's engine pools connections wi
 ``check_same_thread`` off (SQLAlchemy's default for file databases), so each thread
 checks out its own connection, and WAL lets the GUI read while a job writes.
 
+Views that read in the background to show the latest state of the project (the
+Sources, Extracts and Framework panes) use a ``LatestJob``: bursts of requests are
+merged into one read, a read overtaken by a newer request is cancelled and its result
+dropped, and only the newest request's result is delivered.
+
 The GUI thread never waits for a job while it runs; ``wait_for_jobs`` exists for the
 moment the application quits, after everything has been asked to cancel. While jobs run,
 the heap that existed before them is kept out of Python's full garbage collections
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import operator
 import threading
 import time
 import traceback
@@ -203,6 +209,88 @@ class Job(QObject):
             self._ended.emit("failed", one_sentence(error), traceback.format_exc())
         else:
             self._ended.emit("finished", result, "")
+
+
+class LatestJob(QObject):
+    """The latest of a stream of background reads, for a view that shows the state of
+    the project as of its newest request.
+
+    ``request(wanted)`` asks for a read; requests made within ``delay_ms`` of each
+    other make one read, their ``wanted`` values merged by ``merge`` (``|`` unless
+    given). A request also cancels the read already running, whose work is then redone:
+    its ``wanted`` is merged into the next read, and its result, if it still arrives,
+    is dropped. ``make(wanted)`` turns a merged request into the job's function, run on
+    the pool (None: nothing to read). ``finished(wanted, result)`` delivers the result
+    of the latest request only; ``failed(wanted, message)`` a bug in the running read
+    (errors users can cause belong in the result). ``forget()`` drops everything queued
+    or running (another project is shown).
+    """
+
+    finished = Signal(object, object)  # what was read (merged requests), the function's result
+    failed = Signal(object, str)  # what was being read, one sentence
+
+    def __init__(self, make: Callable[[Any], JobFunction | None], *, delay_ms: int,
+                 merge: Callable[[Any, Any], Any] = operator.or_, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._make, self._merge, self._delay = make, merge, delay_ms
+        self._generation = 0  # tells the latest request's result from an overtaken one
+        self.job: Job | None = None
+        self.pending: Any = None  # asked for, not started yet (None: nothing)
+        self.running: Any = None  # what the running job reads (None: no job)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.timeout.connect(self._start)
+
+    def is_busy(self) -> bool:
+        """Whether a read is queued or running."""
+        return self.job is not None or self._debounce.isActive()
+
+    def request(self, wanted: Any, *, delay_ms: int | None = None) -> None:
+        self.pending = wanted if self.pending is None else self._merge(self.pending, wanted)
+        self._generation += 1
+        if self.job is not None:
+            self.job.cancel()  # its result would be stale: the next read redoes its work
+        self._debounce.start(self._delay if delay_ms is None else delay_ms)
+
+    def forget(self) -> None:
+        self._generation += 1
+        self._debounce.stop()
+        if self.job is not None:
+            self.job.cancel()
+        self.job = None
+        self.pending = self.running = None
+
+    def _start(self) -> None:
+        wanted, self.pending = self.pending, None
+        if self.job is not None:  # overtaken: its work is done again here
+            wanted = self.running if wanted is None else self._merge(wanted, self.running)
+        fn = self._make(wanted) if wanted is not None else None
+        if fn is None:
+            return
+        self.running = wanted
+        generation = self._generation
+
+        def run(progress: Progress, is_cancelled: IsCancelled) -> tuple[int, Any]:
+            return generation, fn(progress, is_cancelled)
+
+        job = Job(run)
+        job.finished.connect(self._job_finished)
+        job.failed.connect(self._job_failed)
+        self.job = job
+        job.start()
+
+    def _job_finished(self, result: tuple[int, Any]) -> None:
+        generation, found = result
+        if generation != self._generation:
+            return  # a newer request is on its way
+        wanted, self.running, self.job = self.running, None, None
+        self.finished.emit(wanted, found)
+
+    def _job_failed(self, message: str, _details: str) -> None:
+        if self.job is None or self.sender() is not self.job:
+            return
+        wanted, self.running, self.job = self.running, None, None
+        self.failed.emit(wanted, message)
 
 
 def running_jobs() -> list[Job]:

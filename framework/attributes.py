@@ -19,24 +19,17 @@ from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
 from importers.sheet_values import method_choices, parse_date, parse_method, parse_number
+from importers.store import VALUE_TABLES
 from models import (
     ENTITY_KINDS,
     METHODS,
     VALUE_TYPES,
     AttributeDefinition,
     Participant,
-    ParticipantAttributeValue,
     Site,
-    SiteAttributeValue,
     Source,
-    SourceAttributeValue,
 )
 
-VALUE_TABLES = {
-    "site": SiteAttributeValue,
-    "participant": ParticipantAttributeValue,
-    "source": SourceAttributeValue,
-}
 OWNER_TABLES = {"site": Site, "participant": Participant, "source": Source}
 #: Names the matrix's filters and groupings already give a meaning to.
 RESERVED_NAMES = frozenset({"site", "type", "participant", "participant type", "method", "name",

@@ -30,17 +30,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from framework.codebook import theme_paths
+from framework.driver_rows import driver_rows
 from framework.errors import CharterError
+from importers.store import VALUE_TABLES
 from models import (
     AttributeDefinition,
     Coding,
     CodingSegment,
     Participant,
-    ParticipantAttributeValue,
     Site,
-    SiteAttributeValue,
     Source,
-    SourceAttributeValue,
     Summary,
     Theme,
     Turn,
@@ -155,7 +154,7 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
     the same part coded at two sub-themes of a column, or by two coders, is one passage
     of that cell, and one passage of its row's total.
     """
-    lines = _fetch_tuples(session, _passages_query(session, participants, sources, coder_id))
+    lines = driver_rows(session, _passages_query(session, participants, sources, coder_id))
     if not lines:
         return
     flat = np.fromiter(chain.from_iterable(lines), dtype=np.int64, count=6 * len(lines))
@@ -239,19 +238,6 @@ def _row_indexes(session: Session, kind: str, index: dict, participant, source) 
     return _lookup(facts, index, participant)
 
 
-def _fetch_tuples(session: Session, query: Select) -> list[tuple]:
-    """All rows as the driver's plain tuples, skipping SQLAlchemy's row objects. The
-    query holds only integers from the database, so literal rendering is safe."""
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def _passages_query(session: Session, participants, sources, coder_id) -> Select:
     """Distinct (participant, theme, source, part span, part words) of non-interviewers."""
     interviewers = list(session.scalars(select(Participant.id).where(Participant.is_interviewer.is_(True))))
@@ -324,8 +310,7 @@ def _attribute_values(session: Session, name: str) -> tuple[str, dict[int, str]]
     definition = session.scalar(select(AttributeDefinition).where(func.lower(AttributeDefinition.name) == name.lower()))
     if definition is None:
         return None
-    table = {"site": SiteAttributeValue, "participant": ParticipantAttributeValue,
-             "source": SourceAttributeValue}[definition.entity_kind]
+    table = VALUE_TABLES[definition.entity_kind]
     values = {}
     for owner, text, number, date in session.execute(
         select(table.owner_id, table.text_value, table.number_value, table.date_value)

@@ -23,9 +23,10 @@ from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from framework.driver_rows import driver_rows
 from framework.errors import CharterError
 from framework.sources import SourceRow
 from models import Coding, CodingSegment, Participant, Site, Source, Summary, Turn
@@ -87,8 +88,8 @@ def source_stats(session: Session, source_ids: Collection[int] | None = None) ->
         wanted = list(source_ids)
         words_query = words_query.where(Source.id.in_(wanted))
         spans_query = spans_query.where(Coding.source_id.in_(wanted))
-    words = dict(_driver_rows(session, words_query))
-    rows = _driver_rows(session, spans_query)
+    words = dict(driver_rows(session, words_query))
+    rows = driver_rows(session, spans_query)
     spans = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows)).reshape(-1, 3)
     coded: dict[int, tuple[int, int]] = {}
     if len(spans):
@@ -146,20 +147,6 @@ def sources_spoken_in(session: Session, participant_ids: Collection[int]) -> set
     """The sources where any of these participants speaks (whose speakers a rename changes)."""
     return set(session.scalars(
         select(Turn.source_id).where(Turn.participant_id.in_(list(participant_ids))).distinct()))
-
-
-def _driver_rows(session: Session, query: Select) -> list[tuple]:
-    """All rows as the driver's plain tuples: SQLAlchemy's row objects cost three times
-    the query itself for 250,000 spans. The queries hold only integers, so rendering
-    their parameters inline is safe."""
-    connection = session.connection()
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
 
 
 # --- deleting a source ----------------------------------------------------------------

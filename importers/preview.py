@@ -22,20 +22,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.assemble import assemble
+from importers import service
 from importers.document import ImportFailure, ParsedDocument
 from importers.registry import reader_for
-from importers.safety import read_file
 from importers.service import (
     SHEET_EXTENSIONS,
     ImportOptions,
-    ImportSetupError,
     ProgressCallback,
-    _plan,
-    _Sheets,
+    Sheets,
     collect_files,
+    parse_file,
+    plan_source,
+    read_sheets,
 )
-from importers.speakers import custom_conventions
 from importers.sheets import SheetError, read_attributes_sheet, read_sites_sheet, read_speaker_map
 from models import Participant, Site, Source
 from models.canonical import content_hash, count_words
@@ -120,11 +119,7 @@ def preview_files(
     duplicate; so is a file repeating the text of an earlier file in the batch.
     """
     options = options or ImportOptions()
-    try:
-        custom_conventions(options.speaker_patterns)
-    except ValueError as error:
-        raise ImportSetupError(str(error)) from error
-    sheets = _Sheets(options)
+    sheets = read_sheets(options)
     files, missing, _skipped = collect_files([Path(p) for p in paths])
     previews = [FilePreview(result.file, "failed", error=result.error) for result in missing]
     for done, path in enumerate(files):
@@ -145,33 +140,15 @@ def batch_warnings(paths: Iterable[Path], options: ImportOptions | None = None) 
     folders skipped for their type, rows the sheets passed over, and sheet entries that
     match none of the files (usually a typo in a file name).
 
-    Raises ``ImportSetupError`` for a sheet the import would refuse. Worded exactly as
-    ``import_files`` words them, which keeps the same steps inline.
+    Raises ``ImportSetupError`` for a sheet the import would refuse. The import's own
+    ``service.batch_warnings``, so worded exactly as ``import_files`` words them.
     """
-    sheets = _Sheets(options or ImportOptions())
+    sheets = Sheets(options or ImportOptions())
     files, _missing, skipped = collect_files([Path(p) for p in paths])
-    warnings: list[str] = []
-    if skipped:
-        kinds = sorted({p.suffix.lower() or "(no extension)" for p in skipped})
-        warnings.append(
-            f"{len(skipped)} file(s) in the folders given were skipped because Charter cannot "
-            f"read their type ({', '.join(kinds)})."
-        )
-    seen = [p.absolute() for p in files]
-    for sheet, title in ((sheets.attributes, "Attributes sheet"), (sheets.speakers, "Speaker map")):
-        if sheet is None:
-            continue
-        warnings.extend(str(warning) for warning in sheet.warnings)
-        unmatched = sheet.unmatched(seen)
-        if unmatched:
-            warnings.append(
-                f"{title} {sheet.name}: entries for {len(unmatched)} file(s) match no imported "
-                f"file: {', '.join(unmatched)}."
-            )
-    return warnings
+    return service.batch_warnings(files, skipped, sheets)
 
 
-def preview_file(path: Path, options: ImportOptions, sheets: _Sheets) -> FilePreview:
+def preview_file(path: Path, options: ImportOptions, sheets: Sheets) -> FilePreview:
     """Read and parse one file as ``import_files`` does, and resolve its speakers."""
     preview = FilePreview(str(path), "failed")
     try:
@@ -183,7 +160,7 @@ def preview_file(path: Path, options: ImportOptions, sheets: _Sheets) -> FilePre
     preview.turns, preview.words = len(parsed.turns), count_words(parsed.text)
     preview.text_hash = content_hash(parsed.text)
     try:
-        plan = _plan(path, parsed, options, sheets)
+        plan = plan_source(path, parsed, options, sheets)
     except (ImportFailure, SheetError) as error:
         preview.error = str(error)
         return preview
@@ -191,22 +168,6 @@ def preview_file(path: Path, options: ImportOptions, sheets: _Sheets) -> FilePre
     preview.speakers = _speakers(parsed, lambda label: plan.resolve_speaker(label, plan.name))
     preview.status = "ready"
     return preview
-
-
-def parse_file(path: Path, speaker_patterns: list[str]) -> ParsedDocument:
-    """The file parsed into text and turns, or ``ImportFailure`` with one sentence.
-
-    The same three steps and the same wording as the import service's, which keeps them
-    inline in its ``_import_one``.
-    """
-    try:
-        reader = reader_for(path)
-        data = read_file(path)
-        return assemble(reader(path, data), speaker_patterns, file_name=path.name)
-    except ImportFailure:
-        raise
-    except Exception as error:  # a parser library's own failure on a damaged file
-        raise ImportFailure(f"{path.name} could not be read ({type(error).__name__}: {error}).") from error
 
 
 def _speakers(parsed: ParsedDocument, resolve) -> list[SpeakerPreview]:

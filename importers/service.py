@@ -4,6 +4,10 @@ Each file is read and parsed outside any transaction, then written in a transact
 its own, so a file that fails leaves no trace and does not stop the others. A file whose
 canonical text is already in the project is reported as a duplicate and skipped.
 Progress is reported after each file and cancellation is checked before each one.
+
+The steps an import takes before it stores anything (``read_sheets``, ``parse_file``,
+``plan_source``, ``batch_warnings``) are public, so the import preview
+(``importers.preview``) takes exactly the same ones.
 """
 
 from __future__ import annotations
@@ -123,7 +127,10 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult], 
     return unique, missing, skipped
 
 
-class _Sheets:
+class Sheets:
+    """The sheets that describe a batch (attributes, speaker map, sites), read once;
+    ``ImportSetupError`` if one cannot be used."""
+
     def __init__(self, options: ImportOptions) -> None:
         try:
             self.attributes: AttributesSheet | None = (
@@ -137,23 +144,20 @@ class _Sheets:
             raise ImportSetupError(str(error)) from error
 
 
-def import_files(
-    project: Project,
-    paths: Iterable[Path],
-    options: ImportOptions | None = None,
-    *,
-    progress: ProgressCallback | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
-) -> ImportReport:
-    options = options or ImportOptions()
-    if options.method is not None and options.method not in METHODS:
-        raise ImportSetupError(f"Unknown method {options.method!r}; use one of {', '.join(METHODS)}.")
+def read_sheets(options: ImportOptions) -> Sheets:
+    """Check the batch's custom speaker patterns and read its sheets: what must hold
+    before any file is read. ``ImportSetupError`` (one sentence) if the batch cannot start."""
     try:
         custom_conventions(options.speaker_patterns)
     except ValueError as error:
         raise ImportSetupError(str(error)) from error
-    sheets = _Sheets(options)
-    files, results, skipped = collect_files([Path(p) for p in paths])
+    return Sheets(options)
+
+
+def batch_warnings(files: list[Path], skipped: list[Path], sheets: Sheets) -> list[str]:
+    """What the user should hear about a batch besides its files' results: files in the
+    folders given skipped for their type, rows the sheets passed over, and sheet entries
+    that match none of ``files`` (usually a typo in a file name)."""
     warnings: list[str] = []
     if skipped:
         kinds = sorted({p.suffix.lower() or "(no extension)" for p in skipped})
@@ -161,18 +165,6 @@ def import_files(
             f"{len(skipped)} file(s) in the folders given were skipped because Charter cannot "
             f"read their type ({', '.join(kinds)})."
         )
-    if sheets.sites:
-        _store_sites(project, sheets.sites, options.coder_id)
-    cancelled = False
-    for done, path in enumerate(files):
-        if is_cancelled is not None and is_cancelled():
-            cancelled = True
-            break
-        if progress is not None:
-            progress(done, len(files), path.name)
-        results.append(_import_one(project, path, options, sheets))
-    if progress is not None and not cancelled:
-        progress(len(files), len(files), "")
     # Full paths: a sheet may tell "SiteA/interview1.txt" from "SiteB/interview1.txt".
     seen = [p.absolute() for p in files]
     for sheet, title in ((sheets.attributes, "Attributes sheet"), (sheets.speakers, "Speaker map")):
@@ -185,7 +177,35 @@ def import_files(
                 f"{title} {sheet.name}: entries for {len(unmatched)} file(s) match no imported "
                 f"file: {', '.join(unmatched)}."
             )
-    return ImportReport(results, warnings, cancelled)
+    return warnings
+
+
+def import_files(
+    project: Project,
+    paths: Iterable[Path],
+    options: ImportOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    options = options or ImportOptions()
+    if options.method is not None and options.method not in METHODS:
+        raise ImportSetupError(f"Unknown method {options.method!r}; use one of {', '.join(METHODS)}.")
+    sheets = read_sheets(options)
+    files, results, skipped = collect_files([Path(p) for p in paths])
+    if sheets.sites:
+        _store_sites(project, sheets.sites, options.coder_id)
+    cancelled = False
+    for done, path in enumerate(files):
+        if is_cancelled is not None and is_cancelled():
+            cancelled = True
+            break
+        if progress is not None:
+            progress(done, len(files), path.name)
+        results.append(_import_one(project, path, options, sheets))
+    if progress is not None and not cancelled:
+        progress(len(files), len(files), "")
+    return ImportReport(results, batch_warnings(files, skipped, sheets), cancelled)
 
 
 def _store_sites(project: Project, sites, coder_id: int | None) -> None:
@@ -196,22 +216,17 @@ def _store_sites(project: Project, sites, coder_id: int | None) -> None:
                 set_attribute(session, "site", site.id, name, value)
 
 
-def _import_one(project: Project, path: Path, options: ImportOptions, sheets: _Sheets) -> FileResult:
+def _import_one(project: Project, path: Path, options: ImportOptions, sheets: Sheets) -> FileResult:
     result = FileResult(str(path), "failed")
     try:
-        reader = reader_for(path)
-        data = read_file(path)
-        parsed = assemble(reader(path, data), options.speaker_patterns, file_name=path.name)
+        parsed = parse_file(path, options.speaker_patterns)
     except ImportFailure as error:
         result.error = str(error)
-        return result
-    except Exception as error:  # a parser library's own failure on a damaged file
-        result.error = f"{path.name} could not be read ({type(error).__name__}: {error})."
         return result
     result.encoding, result.convention, result.notes = parsed.encoding, parsed.convention, parsed.notes
     result.turns, result.speakers = len(parsed.turns), parsed.speakers
     try:
-        plan = _plan(path, parsed, options, sheets)
+        plan = plan_source(path, parsed, options, sheets)
         with project.transaction(f"import {path.name}", coder_id=options.coder_id) as session:
             duplicate = session.scalar(
                 select(Source.id).where(Source.content_hash == content_hash(parsed.text))
@@ -234,7 +249,23 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _plan(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: _Sheets) -> SourcePlan:
+def parse_file(path: Path, speaker_patterns: list[str]) -> ParsedDocument:
+    """The file read (with the safety checks) and parsed into text and turns, or
+    ``ImportFailure`` with one sentence naming the file."""
+    try:
+        reader = reader_for(path)
+        data = read_file(path)
+        return assemble(reader(path, data), speaker_patterns, file_name=path.name)
+    except ImportFailure:
+        raise
+    except Exception as error:  # a parser library's own failure on a damaged file
+        raise ImportFailure(f"{path.name} could not be read ({type(error).__name__}: {error}).") from error
+
+
+def plan_source(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: Sheets) -> SourcePlan:
+    """How a parsed file is to be stored: its site, method and date (the attributes
+    sheet first, then the batch's defaults, then the file's own header) and who each
+    speaker is (the speaker map first)."""
     row = sheets.attributes.row_for(path.absolute()) if sheets.attributes else None
     site = (row.site if row and row.site else None) or options.site
     participant_type = (row.participant_type if row and row.participant_type else None) or options.participant_type

@@ -26,6 +26,8 @@ from models import (
     Turn,
 )
 
+#: The table holding the attribute values of each kind of owner (``ENTITY_KINDS``); the
+#: attributes editor and the matrix use it too.
 VALUE_TABLES = {
     "site": SiteAttributeValue,
     "participant": ParticipantAttributeValue,

@@ -125,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     settle(app, rounds=200)
     save(wizard, folder, "6-import-preview")
     wizard.reject()
+
+    # The same window as it looks when the system asks for dark.
+    from app.appearance import dark_palette
+
+    app.setPalette(dark_palette())
+    window.docks["extracts"].raise_()
+    settle(app)
+    save(window, folder, "7-dark")
     window.close()
     return 0
 

@@ -7,9 +7,9 @@ editor, the expansion and the selection are untouched; a change of the tree's sh
 resets the model, and views restore their state by theme id (``THEME_ID_ROLE``), which
 ``internalId`` carries too.
 
-Counts are read in the background (``app.workers.Job``): all of them when a project is
-opened (a quarter of a second at 250,000 codings; the count columns are blank until
-then), and after a change only the codings of the sources it names
+Counts are read in the background (``app.workers.LatestJob``): all of them when a
+project is opened (a quarter of a second at 250,000 codings; the count columns are blank
+until then), and after a change only the codings of the sources it names
 (``framework.theme_stats.codings_by_source``), added up with what is known of the
 others. Changes in quick succession (a redo of several codings) make one read
 (``DEBOUNCE_MS``), and the result of a read overtaken by a newer change is dropped.
@@ -36,7 +36,8 @@ from PySide6.QtWidgets import QApplication
 from app.commands.coding import code_passage
 from app.commands.themes import MergeThemesCommand, MoveThemeCommand, RenameThemeCommand
 from app.mime import PASSAGE_MIME, THEME_MIME, passage_from_mime
-from app.workers import Job
+from app.qtmodels.headers import RIGHT_ALIGNED, counts_header
+from app.workers import JobFunction, LatestJob
 from app.workspace import USER_ERRORS, Change, Workspace
 from framework.codebook import theme_paths
 from framework.theme_stats import (
@@ -94,6 +95,19 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Count:
+    """What a background count reads again: everything (``all``), or the codings of
+    ``sources`` (none: totals added up again after themes moved). Requests made before
+    a count starts are merged into it (``|``)."""
+
+    all: bool = False
+    sources: frozenset[int] = frozenset()
+
+    def __or__(self, other: _Count) -> _Count:
+        return _Count(self.all or other.all, self.sources | other.sources)
+
+
 def _shape(rows: list[ThemeRow]) -> list[tuple[int, int | None]]:
     """What decides the tree's rows: each theme and its parent, in sibling order."""
     return [(row.id, row.parent_id) for row in rows]
@@ -122,13 +136,9 @@ class ThemeTreeModel(QAbstractItemModel):
         # the first count, which reads everything.
         self._by_source: dict[int, dict[int, int]] | None = None
         self._counted = False  # False until the first count: the count columns are blank
-        self._generation = 0
-        self._job: Job | None = None
-        self._want_all, self._want_sources = False, set()
-        self._running_all, self._running_sources = False, set()
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.timeout.connect(self._start_count)
+        self._counting = LatestJob(self._count_job, delay_ms=DEBOUNCE_MS, parent=self)
+        self._counting.finished.connect(self._count_finished)
+        self._counting.failed.connect(self._count_failed)
         #: Asked before a drop merges theme ``source`` into ``target``; without it,
         #: dropping a theme onto another is not offered.
         self.confirm_merge: Callable[[int, int], bool] | None = None
@@ -240,44 +250,26 @@ class ThemeTreeModel(QAbstractItemModel):
 
     def is_counting(self) -> bool:
         """Whether a background count is queued or running."""
-        return self._job is not None or self._debounce.isActive()
+        return self._counting.is_busy()
 
-    def _request_counts(self, source_ids: frozenset[int] | None, *, delay: int = DEBOUNCE_MS) -> None:
+    def _request_counts(self, source_ids: frozenset[int] | None, *, delay: int | None = None) -> None:
         """Ask for a count: of everything (``None``), or of the codings of these sources
         (none: totals added up again after themes moved). Requests within ``delay`` ms
-        make one count; a count already running is overtaken (its work is redone)."""
-        if source_ids is None:
-            self._want_all = True
-        else:
-            self._want_sources |= set(source_ids)
-        self._generation += 1
-        if self._job is not None:
-            self._job.cancel()
-        self._debounce.start(delay)
+        (``DEBOUNCE_MS`` unless given) make one count; a count already running is
+        overtaken (its work is redone)."""
+        self._counting.request(_Count(all=True) if source_ids is None else _Count(sources=frozenset(source_ids)),
+                               delay_ms=delay)
 
     def _forget_counts(self) -> None:
-        self._generation += 1
-        self._debounce.stop()
-        if self._job is not None:
-            self._job.cancel()
-        self._job = None
+        self._counting.forget()
         self._by_source = None
-        self._want_all, self._want_sources = False, set()
-        self._running_all, self._running_sources = False, set()
 
-    def _start_count(self) -> None:
+    def _count_job(self, wanted: _Count) -> JobFunction | None:
         if self.workspace is None:
-            return
-        count_all, sources = self._want_all, self._want_sources
-        self._want_all, self._want_sources = False, set()
-        if self._job is not None:  # overtaken: its work is done again here
-            count_all |= self._running_all
-            sources |= self._running_sources
+            return None
         known = self._by_source  # replaced, never changed in place: safe to read in the job
-        count_all = count_all or known is None
-        self._running_all, self._running_sources = count_all, sources
-        workspace, generation = self.workspace, self._generation
-        recount = frozenset(sources)
+        count_all = wanted.all or known is None
+        workspace, recount = self.workspace, wanted.sources
 
         def count(_progress, _is_cancelled):
             try:
@@ -293,21 +285,12 @@ class ThemeTreeModel(QAbstractItemModel):
                             else:
                                 by_source.pop(source_id, None)
             except USER_ERRORS as error:
-                return generation, error
-            return generation, (by_source, counts_from(parents, by_source, summaries))
+                return error
+            return by_source, counts_from(parents, by_source, summaries)
 
-        job = Job(count)
-        job.finished.connect(self._count_finished)
-        job.failed.connect(self._count_failed)
-        self._job = job
-        job.start()
+        return count
 
-    def _count_finished(self, result) -> None:
-        generation, found = result
-        if generation != self._generation:
-            return  # a newer change is being counted
-        self._job = None
-        self._running_all, self._running_sources = False, set()
+    def _count_finished(self, _wanted: _Count, found) -> None:
         if isinstance(found, BaseException):
             if self.workspace is not None:
                 self.workspace.report("Count the codings", found)
@@ -318,13 +301,9 @@ class ThemeTreeModel(QAbstractItemModel):
             self._set_counts(counts, force=first)
         self.counts_loaded.emit()
 
-    def _count_failed(self, message: str, _details: str) -> None:
+    def _count_failed(self, _wanted: _Count, message: str) -> None:
         """A bug in the count (errors users meet come back as results): say so and stop
         waiting."""
-        if self._job is None or self.sender() is not self._job:
-            return
-        self._job = None
-        self._running_all, self._running_sources = False, set()
         if self.workspace is not None:
             self.workspace.failed.emit("Count the codings", message)
         self.counts_loaded.emit()
@@ -422,15 +401,7 @@ class ThemeTreeModel(QAbstractItemModel):
         return len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section != NAME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return counts_header(HEADERS, HEADER_TIPS, section, orientation, role)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         node = self._node(index)
@@ -473,7 +444,7 @@ class ThemeTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return str(total)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.ForegroundRole and total == 0:
             return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.ToolTipRole:

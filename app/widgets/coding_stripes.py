@@ -6,9 +6,10 @@ top to bottom), so overlaps read at a glance, as in NVivo or MAXQDA. Geometry co
 from the text document's layout and is cached per passage span: applying a coding
 measures only that one passage, and only a change that moves every line (a new width of
 the text column, a font, another document) measures them all again. Painting draws only
-the bars in view. ``estimate_lanes`` tells, before the text is laid out, about how many
-lanes a transcript's codings will need, so that the view can reserve the margin once
-instead of re-wrapping the text each time a lane comes or goes.
+the bars in view. A transcript just opened can have its bars wait until its text has
+painted (``set_marks(later=True)``, then ``settle``). ``estimate_lanes`` tells, before
+the text is laid out, about how many lanes a transcript's codings will need, so that the
+view can reserve the margin once instead of re-wrapping the text as lanes come and go.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ class CodingStripes(QWidget):
         self._tallest = 0.0
         self._lane_count = 0
         self._dirty = True
+        self._pending = False                # marks set ``later``, not laid out yet
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.82))
         self.label_font = font
@@ -117,14 +119,29 @@ class CodingStripes(QWidget):
 
     # --- data ------------------------------------------------------------------------
 
-    def set_marks(self, marks: list[CodingMark]) -> None:
-        """New codings to draw; passages measured before are not measured again."""
+    def set_marks(self, marks: list[CodingMark], later: bool = False) -> None:
+        """New codings to draw; passages measured before are not measured again.
+        ``later`` leaves the measuring to ``settle`` (or to the first question about
+        the bars), and draws no bars until then: a transcript's text can paint first."""
         self.marks = list(marks)
         if self.selected_id is not None and all(m.id != self.selected_id for m in self.marks):
             self.selected_id = None
         self._dirty = True
-        self._relayout(allow_shrink=True)
+        self._pending = later
+        if not later:
+            self._relayout(allow_shrink=True)
         self.update()
+
+    @property
+    def pending(self) -> bool:
+        """Whether marks set ``later`` still wait to be laid out."""
+        return self._pending
+
+    def settle(self) -> None:
+        """Lay out marks set ``later`` (nothing if there are none)."""
+        if self._pending:
+            self._relayout(allow_shrink=True)
+            self.update()
 
     def set_selected(self, coding_id: int | None) -> None:
         if coding_id != self.selected_id:
@@ -171,10 +188,13 @@ class CodingStripes(QWidget):
         return QSize(self.wanted_width(), 100)
 
     def _ensure(self) -> None:
-        if self._dirty:
+        if self._pending:
+            self.settle()
+        elif self._dirty:
             self._relayout(allow_shrink=False)
 
     def _relayout(self, allow_shrink: bool) -> None:
+        self._pending = False
         previous_lanes = self._lane_count
         spans = []
         measured: dict[tuple[int, int], tuple[float, float]] = {}
@@ -250,7 +270,7 @@ class CodingStripes(QWidget):
         palette = self.palette()
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.drawLine(0, 0, 0, self.height())
-        bars = self.bars()
+        bars = [] if self._pending else self.bars()  # the text paints first, then these
         show_labels = self.labels_fit()
         metrics = QFontMetrics(self.label_font)
         painter.setFont(self.label_font)

@@ -8,8 +8,8 @@ the same words there too. Edits (memo, removal) are undoable commands; the list 
 every change the workspace announces, re-reading only the sources an edit touched, and
 keeps the current passage selected.
 
-Lists are read in the background (``app.workers.Job``): a top-level theme can hold
-tens of thousands of passages (a second to read at the design scale). Selecting
+Lists are read in the background (``app.workers.LatestJob``): a top-level theme can
+hold tens of thousands of passages (a second to read at the design scale). Selecting
 another theme empties the list at once and says "Loading passages…" until the read
 finishes; other re-reads keep the rows shown meanwhile. Requests a few milliseconds
 apart (``DEBOUNCE_MS``: walking the framework with the arrow keys, a redo of several
@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,12 +42,12 @@ from PySide6.QtWidgets import (
 from app.commands.coding import MemoCommand, delete_codings
 from app.messages import confirm
 from app.qtmodels.extracts_model import ExtractsModel, Loader, quotation, reading_order
+from app.widgets.filters import fill_combo, filter_combo, read_filter_values
 from app.widgets.passage_delegate import PassageDelegate
-from app.workers import Cancelled, Job
+from app.workers import Cancelled, JobFunction, LatestJob
 from app.workspace import USER_ERRORS, Change, Workspace
-from framework.extracts import Extract, FilterValues, filter_values, list_extracts, with_passages
+from framework.extracts import Extract, list_extracts, with_passages
 
-NO_FILTER = "All"
 LOADING = "Loading passages…"
 #: Requests this close together make one background read.
 DEBOUNCE_MS = 40
@@ -84,18 +85,23 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
-def fill_combo(combo: QComboBox, values: list[tuple[str, object]]) -> None:
-    """Replace a filter combo's choices ("All" first), keeping the chosen one if it is
-    still there."""
-    chosen = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    combo.addItem(NO_FILTER, None)
-    for label, value in values:
-        combo.addItem(label, value)
-    position = combo.findData(chosen) if chosen is not None else 0
-    combo.setCurrentIndex(max(position, 0))
-    combo.blockSignals(False)
+@dataclass(frozen=True)
+class _Read:
+    """What a background read fetches: every extract (``all``; ``keep``: as many rows
+    loaded as are shown, the same list re-read after an edit), or only the extracts of
+    ``sources``. Requests made before a read starts are merged into it (``|``)."""
+
+    all: bool = False
+    sources: frozenset[int] = frozenset()
+    keep: bool = True
+
+    def __or__(self, other: _Read) -> _Read:
+        return _Read(self.all or other.all, self.sources | other.sources, self.keep and other.keep)
+
+    @property
+    def new_list(self) -> bool:
+        """Other themes or filters: the rows shown so far do not belong to it."""
+        return self.all and not self.keep
 
 
 class ExtractsPane(QWidget):
@@ -111,15 +117,9 @@ class ExtractsPane(QWidget):
         self.theme_ids: list[int] = []
         self.participant_ids: list[int] | None = None
         self._stale = False
-        # Background reads: what is asked for and not started yet, what the running job
-        # reads, and a generation number that tells the latest request's result.
-        self._generation = 0
-        self._job: Job | None = None
-        self._want_all, self._want_sources, self._want_keep = False, set(), True
-        self._running_all, self._running_sources, self._running_keep = False, set(), True
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.timeout.connect(self._start_read)
+        self._reads = LatestJob(self._read_job, delay_ms=DEBOUNCE_MS, parent=self)
+        self._reads.finished.connect(self._read_finished)
+        self._reads.failed.connect(self._read_failed)
         self._read_failed_last = False  # the latest read failed: say so rather than "none"
 
         self.title = QLabel("Select a theme in the framework to read its coded passages.")
@@ -193,12 +193,7 @@ class ExtractsPane(QWidget):
         self._update_actions()
 
     def _combo(self, name: str, tip: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.setToolTip(tip)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
-        combo.addItem(NO_FILTER, None)
+        combo = filter_combo(name, tip)
         combo.currentIndexChanged.connect(self.refresh)
         return combo
 
@@ -254,7 +249,7 @@ class ExtractsPane(QWidget):
 
     def is_loading(self) -> bool:
         """Whether a background read is queued or running."""
-        return self._job is not None or self._debounce.isActive()
+        return self._reads.is_busy()
 
     # --- the dialogs, overridable in tests ---------------------------------------------
 
@@ -325,13 +320,7 @@ class ExtractsPane(QWidget):
         }
 
     def _load_filters(self) -> None:
-        values = FilterValues([], [], [])
-        if self.workspace is not None:
-            try:
-                with self.workspace.read() as session:
-                    values = filter_values(session)
-            except USER_ERRORS as error:
-                self.workspace.report("Read the filters", error)
+        values = read_filter_values(self.workspace)
         fill_combo(self.site_filter, [(site, site) for site in values.sites])
         fill_combo(self.type_filter, [(kind, kind) for kind in values.participant_types])
         fill_combo(self.coder_filter, [(name, coder_id) for coder_id, name in values.coders])
@@ -367,45 +356,22 @@ class ExtractsPane(QWidget):
             self._update_actions()
             self.loaded.emit()
             return
-        if source_ids is None:
-            self._want_all = True
-            self._want_keep = self._want_keep and keep_loaded
-        else:
-            self._want_sources |= set(source_ids)
-        self._generation += 1
-        if self._job is not None:
-            self._job.cancel()  # its result would be stale: the next read redoes its work
-        self._debounce.start(DEBOUNCE_MS)
+        self._reads.request(_Read(all=True, keep=keep_loaded) if source_ids is None
+                            else _Read(sources=frozenset(source_ids)))
         self._show_count()
 
     def _forget_reads(self) -> None:
         """Drop every queued or running read (another project or theme list is shown)."""
-        self._generation += 1
-        self._debounce.stop()
-        if self._job is not None:
-            self._job.cancel()
-        self._job = None
-        self._want_all, self._want_sources, self._want_keep = False, set(), True
-        self._running_all, self._running_sources, self._running_keep = False, set(), True
+        self._reads.forget()
         self.view.viewport().unsetCursor()
 
-    def _start_read(self) -> None:
-        if self.workspace is None or not self.theme_ids:
-            return
-        read_all, sources, keep = self._want_all, self._want_sources, self._want_keep
-        self._want_all, self._want_sources, self._want_keep = False, set(), True
-        if self._job is not None:  # overtaken: its work is done again here
-            read_all |= self._running_all
-            sources |= self._running_sources
-            keep = keep and self._running_keep
-        if read_all:
-            sources = set()
-        elif not sources:
-            return
-        self._running_all, self._running_sources, self._running_keep = read_all, sources, keep
-        workspace, generation = self.workspace, self._generation
-        theme_ids, filters = list(self.theme_ids), self._filters()
-        only = None if read_all else frozenset(sources)
+    def _read_job(self, wanted: _Read) -> JobFunction | None:
+        """The background read of what ``wanted`` says, or None if there is nothing to read."""
+        if self.workspace is None or not self.theme_ids or not (wanted.all or wanted.sources):
+            return None
+        read_all, keep = wanted.all, wanted.keep
+        workspace, theme_ids, filters = self.workspace, list(self.theme_ids), self._filters()
+        only = None if read_all else wanted.sources
         first_page = max(ExtractsModel.BATCH, self.model.rowCount()) if keep else ExtractsModel.BATCH
 
         def read(_progress, is_cancelled):
@@ -418,24 +384,14 @@ class ExtractsPane(QWidget):
                     if read_all:  # the texts of the first page, so the GUI need not read them
                         extracts[:first_page] = with_passages(session, extracts[:first_page])
             except USER_ERRORS as error:
-                return generation, error
-            return generation, extracts
+                return error
+            return extracts
 
-        job = Job(read)
-        job.finished.connect(self._read_finished)
-        job.failed.connect(self._read_failed)
-        self._job = job
-        if self._reading_new_list():
+        if wanted.new_list:
             self.view.viewport().setCursor(Qt.CursorShape.BusyCursor)
-        job.start()
+        return read
 
-    def _read_finished(self, result) -> None:
-        generation, extracts = result
-        if generation != self._generation:
-            return  # a newer request is on its way
-        read_all, sources, keep = self._running_all, self._running_sources, self._running_keep
-        self._job = None
-        self._running_all, self._running_sources, self._running_keep = False, set(), True
+    def _read_finished(self, wanted: _Read, extracts) -> None:
         self.view.viewport().unsetCursor()
         if isinstance(extracts, BaseException):
             self._read_failed_last = True
@@ -443,22 +399,18 @@ class ExtractsPane(QWidget):
                 self.workspace.report("Read the coded passages", extracts)
         else:
             current = self.current_extract()
-            if read_all:
-                self.model.set_extracts(extracts, keep_loaded=keep, presorted=True)
+            if wanted.all:
+                self.model.set_extracts(extracts, keep_loaded=wanted.keep, presorted=True)
             else:
-                self.model.replace_sources(sources, extracts)
-            self._restore_current(current, nearest=keep)
+                self.model.replace_sources(wanted.sources, extracts)
+            self._restore_current(current, nearest=wanted.keep)
         self._show_count()
         self._update_actions()
         self.loaded.emit()
 
-    def _read_failed(self, message: str, _details: str) -> None:
+    def _read_failed(self, _wanted: _Read, message: str) -> None:
         """A bug in the read (errors users meet come back as results): say so and stop
         waiting."""
-        if self._job is None or self.sender() is not self._job:
-            return
-        self._job = None
-        self._running_all, self._running_sources, self._running_keep = False, set(), True
         self.view.viewport().unsetCursor()
         self._read_failed_last = True
         if self.workspace is not None:
@@ -501,8 +453,7 @@ class ExtractsPane(QWidget):
     def _reading_new_list(self) -> bool:
         """Whether a new list (other themes or filters) is being read: re-reads after an
         edit keep the rows and count shown until they finish."""
-        return ((self._want_all and not self._want_keep)
-                or (self._job is not None and self._running_all and not self._running_keep))
+        return any(wanted is not None and wanted.new_list for wanted in (self._reads.pending, self._reads.running))
 
     def _filtered(self) -> bool:
         return any(combo.currentData() is not None

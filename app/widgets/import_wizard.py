@@ -5,7 +5,8 @@ Details: the sheets that describe the batch, or defaults for files no sheet desc
 and any custom speaker patterns. Preview: every file parsed exactly as the import will
 parse it, off the GUI thread, so problems show before anything is stored. Import: the
 batch runs on the writer thread, one transaction per file; cancelling stops after the
-current file. Results: one row per file, the warnings, and how to undo.
+current file. Results: one row per file, the warnings, and how to undo. The pages'
+tables are the models of ``app.qtmodels.import_models``.
 
 The import is not on the undo stack: imported sources are taken out again by deleting
 them. Tests and benchmarks drive the wizard with ``add_paths``, ``start_preview`` and
@@ -16,11 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,24 +42,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.qtmodels.import_models import ERROR_COLOUR, PathListModel, PreviewModel, ResultsModel
 from app.workers import Job
 from app.workspace import Change, Workspace
-from importers.preview import (
-    FORMAT_NAMES,
-    FilePreview,
-    PathSummary,
-    batch_warnings,
-    describe_path,
-    describe_sheet,
-    import_choices,
-    preview_files,
-)
+from importers.preview import FORMAT_NAMES, FilePreview, batch_warnings, describe_sheet, import_choices, preview_files
 from importers.service import SUPPORTED_EXTENSIONS, ImportOptions, ImportReport, import_files
 from importers.sheets import SheetError
 from importers.speakers import custom_conventions
 from models import METHODS
 
-ERROR_COLOUR = QColor("#b00020")
 TRANSCRIPT_FILTER = (
     f"Transcripts ({' '.join('*' + ext for ext in SUPPORTED_EXTENSIONS)});;All files (*)"
 )
@@ -86,6 +77,17 @@ def _show_status(label: QLabel, text: str, *, error: bool = False) -> None:
         label.setStyleSheet(f"color: {ERROR_COLOUR.name()};" if error else "")
         label.setProperty("error", error)
     label.setText(text)
+
+
+def _editable_combo(name: str, offered: list[str], placeholder: str, tip: str) -> QComboBox:
+    """A default the user may pick from what the project has, or type anew (blank: none)."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setEditable(True)
+    combo.addItems([""] + offered)
+    combo.lineEdit().setPlaceholderText(placeholder)
+    combo.setToolTip(tip)
+    return combo
 
 
 def _column_widths(view: QTreeView, characters: Sequence[int]) -> None:
@@ -116,224 +118,6 @@ def _table_view(name: str, kind: type[QTreeView] = QTreeView) -> QTreeView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
     view.header().setStretchLastSection(True)
     return view
-
-
-# --- models -----------------------------------------------------------------------------
-# Rows are formatted once, when the model is filled: views call data() for every visible
-# cell and role on each paint, so it must be a lookup, not formatting.
-
-DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
-FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-FONT = int(Qt.ItemDataRole.FontRole)
-ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-@dataclass(frozen=True)
-class _Row:
-    display: tuple[str, ...]
-    tooltip: str
-    problem: bool = False  # shown in the error colour
-    italic: bool = False  # interviewers: present, never counted
-
-
-class _RowTable(QAbstractTableModel):
-    """A flat table of preformatted rows."""
-
-    COLUMNS: tuple[str, ...] = ()
-    NUMERIC: tuple[int, ...] = ()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[_Row] = []
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index, role=DISPLAY):
-        if not index.isValid():
-            return None
-        return _row_data(self.rows[index.row()], index.column(), role, self.NUMERIC)
-
-
-def _row_data(row: _Row, column: int, role: int, numeric: tuple[int, ...]):
-    if role == DISPLAY:
-        return row.display[column]
-    if role == TOOLTIP:
-        return row.tooltip
-    if role == FOREGROUND:
-        return ERROR_COLOUR if row.problem else None
-    if role == ALIGNMENT:
-        return RIGHT_ALIGNED if column in numeric else None
-    if role == FONT and row.italic:
-        return _italic_font()
-    return None
-
-
-def _italic_font() -> QFont:
-    font = QFont()
-    font.setItalic(True)
-    return font
-
-
-class PathListModel(_RowTable):
-    """The files and folders picked for import, each described (folders counted, types
-    Charter cannot read flagged, the reason in the tooltip)."""
-
-    COLUMNS = ("Name", "What it is", "Location")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.entries: list[PathSummary] = []
-
-    def add(self, paths: Iterable[Path]) -> int:
-        """Append paths not listed yet (compared resolved); how many were added."""
-        known = {entry.path.resolve() for entry in self.entries}
-        new: list[PathSummary] = []
-        for path in paths:
-            path = Path(path).absolute()
-            if path.resolve() not in known:
-                known.add(path.resolve())
-                new.append(describe_path(path))
-        if new:
-            self.beginInsertRows(QModelIndex(), len(self.entries), len(self.entries) + len(new) - 1)
-            self.entries.extend(new)
-            self.rows.extend(
-                _Row((e.path.name or str(e.path), e.description, str(e.path.parent)),
-                     e.problem or str(e.path), problem=e.problem is not None)
-                for e in new
-            )
-            self.endInsertRows()
-        return len(new)
-
-    def remove_rows(self, rows: Iterable[int]) -> None:
-        for row in sorted(set(rows), reverse=True):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.entries[row], self.rows[row]
-            self.endRemoveRows()
-
-    def paths(self) -> list[Path]:
-        return [entry.path for entry in self.entries]
-
-    def transcripts(self) -> int:
-        return sum(entry.transcripts for entry in self.entries if entry.problem is None)
-
-    def problems(self) -> int:
-        return sum(1 for entry in self.entries if entry.problem)
-
-
-class PreviewModel(QAbstractItemModel):
-    """Files (top level) and their speakers (children), as the preview found them."""
-
-    COLUMNS = ("File / speaker", "Status", "Problem or notes", "Speakers", "Turns", "Words", "Convention",
-               "Site", "Method")
-    NUMERIC = (4, 5)
-    STATUS_TEXT = {"ready": "Ready", "duplicate": "Duplicate: skipped", "failed": "Failed: skipped"}
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.previews: list[FilePreview] = []
-        self._files: list[_Row] = []
-        self._speakers: list[list[_Row]] = []
-
-    def set_previews(self, previews: Sequence[FilePreview]) -> None:
-        self.beginResetModel()
-        self.previews = list(previews)
-        self._files = [self._file_row(p) for p in self.previews]
-        self._speakers = [[self._speaker_row(s) for s in p.speakers] for p in self.previews]
-        self.endResetModel()
-
-    def _file_row(self, preview: FilePreview) -> _Row:
-        notes = " ".join(filter(None, [preview.error, *preview.notes]))
-        tooltip = "\n".join(filter(None, [preview.error, preview.file,
-                                          preview.encoding and f"Encoding: {preview.encoding}", *preview.notes]))
-        status = self.STATUS_TEXT[preview.status]
-        if preview.status == "failed":
-            return _Row((preview.name, status, notes, "", "", "", "", "", ""), tooltip, problem=True)
-        respondents = ", ".join(s.label for s in preview.speakers if not s.is_interviewer)
-        interviewers = ", ".join(preview.interviewers)
-        speakers = respondents + (f" · interviewer: {interviewers}" if interviewers else "")
-        return _Row((preview.name, status, notes, speakers, f"{preview.turns:,}", f"{preview.words:,}",
-                     preview.convention or "", preview.site or "", preview.method or ""),
-                    tooltip, problem=preview.status != "ready")
-
-    @staticmethod
-    def _speaker_row(speaker) -> _Row:
-        name = speaker.label if speaker.participant == speaker.label else f"{speaker.label} → {speaker.participant}"
-        kind = "Interviewer" if speaker.is_interviewer else (speaker.participant_type or "")
-        tooltip = f"{speaker.label} is filed as {speaker.participant}" + (
-            ", an interviewer: present in the text, never counted." if speaker.is_interviewer else ".")
-        return _Row((name, kind, "", "", f"{speaker.turns:,}", f"{speaker.words:,}", "", "", ""),
-                    tooltip, italic=speaker.is_interviewer)
-
-    def index(self, row, column, parent=QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)  # a speaker: id = its file's row + 1
-
-    def parent(self, index=None):
-        if index is None:
-            return super().parent()  # QObject.parent()
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._files)
-        if parent.column() != 0 or parent.internalId() != 0:
-            return 0
-        return len(self._speakers[parent.row()])
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=DISPLAY):
-        if orientation == Qt.Orientation.Horizontal and role == DISPLAY:
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index, role=DISPLAY):
-        if not index.isValid():
-            return None
-        file_row = index.internalId()
-        row = self._files[index.row()] if file_row == 0 else self._speakers[file_row - 1][index.row()]
-        return _row_data(row, index.column(), role, self.NUMERIC)
-
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(self.STATUS_TEXT, 0)
-        for preview in self.previews:
-            counts[preview.status] += 1
-        return counts
-
-
-class ResultsModel(_RowTable):
-    """One row per file of a finished import: what happened, and why if it failed."""
-
-    COLUMNS = ("File", "Result", "Source", "Turns", "Speakers", "Reason and notes")
-    NUMERIC = (2, 3)
-    STATUS_TEXT = {"imported": "Imported", "duplicate": "Duplicate: skipped", "failed": "Failed"}
-
-    def set_report(self, report: ImportReport | None) -> None:
-        self.beginResetModel()
-        self.rows = [
-            _Row((Path(r.file).name, self.STATUS_TEXT[r.status], "" if r.source_id is None else str(r.source_id),
-                  f"{r.turns:,}", ", ".join(r.speakers), " ".join(filter(None, [r.error, *r.notes]))),
-                 "\n".join(filter(None, [r.error, r.file, *r.notes])), problem=r.status == "failed")
-            for r in (report.results if report else [])
-        ]
-        self.endResetModel()
 
 
 # --- the drop-target list ---------------------------------------------------------------
@@ -551,18 +335,12 @@ class DetailsPage(QWizardPage):
             chooser.changed.connect(self.completeChanged)
 
         choices = wizard.choices
-        self.site = QComboBox()
-        self.site.setObjectName("default_site")
-        self.site.setEditable(True)
-        self.site.addItems([""] + choices.sites)
-        self.site.lineEdit().setPlaceholderText("No site")
-        self.site.setToolTip("The case-study site of files no sheet places; type a new name to add a site.")
-        self.participant_type = QComboBox()
-        self.participant_type.setObjectName("default_participant_type")
-        self.participant_type.setEditable(True)
-        self.participant_type.addItems([""] + choices.participant_types)
-        self.participant_type.lineEdit().setPlaceholderText("Not said")
-        self.participant_type.setToolTip("The participant type of speakers no sheet describes (interviewers excepted).")
+        self.site = _editable_combo(
+            "default_site", choices.sites, "No site",
+            "The case-study site of files no sheet places; type a new name to add a site.")
+        self.participant_type = _editable_combo(
+            "default_participant_type", choices.participant_types, "Not said",
+            "The participant type of speakers no sheet describes (interviewers excepted).")
         self.method = QComboBox()
         self.method.setObjectName("default_method")
         self.method.addItem(self.GUESS_METHOD, None)

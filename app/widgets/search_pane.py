@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
 from app.commands.coding import CodingEditCommand
 from app.messages import confirm
 from app.qtmodels.search_model import SearchResultsModel
-from app.widgets.extracts_pane import fill_combo, plural
+from app.widgets.extracts_pane import plural
+from app.widgets.filters import fill_combo, filter_combo, read_filter_values
 from app.widgets.passage_delegate import ElidingDelegate
 from app.workspace import USER_ERRORS, Change, Workspace, one_sentence
-from framework.extracts import FilterValues, code_passages, filter_values
+from framework.extracts import code_passages
 from framework.search import SearchHit, count_hits, search
 
 WORDS, PHRASE = "Words", "Phrase"
@@ -91,8 +92,8 @@ class SearchPane(QWidget):
         self.lemmas = QCheckBox("Lemmas")
         self.lemmas.setObjectName("search_lemmas")
         self.lemmas.setToolTip("Also find the other forms of each word (tell → told, lose → lost)")
-        self.site = self._combo("search_site", "Only turns of this site")
-        self.participant_type = self._combo("search_type", "Only turns of this type of participant")
+        self.site = filter_combo("search_site", "Only turns of this site")
+        self.participant_type = filter_combo("search_type", "Only turns of this type of participant")
         self.interviewers = QCheckBox("Interviewers")
         self.interviewers.setObjectName("search_interviewers")
         self.interviewers.setChecked(True)
@@ -170,15 +171,6 @@ class SearchPane(QWidget):
             QWidget.setTabOrder(before, after)
         self.setFocusProxy(self.query)
         self._show_count()
-
-    def _combo(self, name: str, tip: str) -> QComboBox:
-        combo = QComboBox()
-        combo.setObjectName(name)
-        combo.setToolTip(tip)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(8)
-        fill_combo(combo, [])
-        return combo
 
     # --- public -----------------------------------------------------------------------
 
@@ -306,13 +298,7 @@ class SearchPane(QWidget):
                 self.run_search()
 
     def _load_filters(self) -> None:
-        values = FilterValues([], [], [])
-        if self.workspace is not None:
-            try:
-                with self.workspace.read() as session:
-                    values = filter_values(session)
-            except USER_ERRORS as error:
-                self.workspace.report("Read the filters", error)
+        values = read_filter_values(self.workspace)
         fill_combo(self.site, [(site, site) for site in values.sites])
         fill_combo(self.participant_type, [(kind, kind) for kind in values.participant_types])
 

@@ -3,10 +3,10 @@ it is coded; open one, edit its attributes, or delete it.
 
 Opening a project shows every source by site and method at once, from one cheap query
 (``source_outline``: names, sites, methods); words, turns, speakers and coded shares (a
-second at 1,000 sources) are read by a background job (``app.workers.Job``) and filled
-in when it finishes, the Words and Coded columns reading "…" meanwhile. ``loaded`` is emitted whenever what the pane
-shows has caught up with the latest request (tests wait for it); ``is_loading()`` says
-whether a read is still queued or running.
+second at 1,000 sources) are read in the background (``app.workers.LatestJob``) and
+filled in when the read finishes, the Words and Coded columns reading "…" meanwhile.
+``loaded`` is emitted whenever what the pane shows has caught up with the latest request
+(tests wait for it); ``is_loading()`` says whether a read is still queued or running.
 
 It listens to the workspace and refreshes only what a change can have touched: a coding
 change recounts the sources it names, at once when they are few (2–3 ms each), else in
@@ -21,7 +21,9 @@ were open and which was selected.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, QTimer, Signal
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,7 +48,7 @@ from app.qtmodels.sources_model import (
     SourcesFilterProxy,
     SourcesModel,
 )
-from app.workers import Cancelled, Job
+from app.workers import Cancelled, JobFunction, LatestJob
 from app.workspace import USER_ERRORS, Change, Workspace
 from framework.attributes import participant_names, site_choices
 from framework.source_stats import (
@@ -83,22 +85,20 @@ class CodedShareDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+@dataclass(frozen=True)
 class _Wanted:
     """What a background read must fetch: every row, every source's stats, or the
-    stats of some sources. Requests made before a read starts are merged into it."""
+    stats of some sources. Requests made before a read starts are merged into it (``|``)."""
 
-    def __init__(self) -> None:
-        self.rows = False
-        self.all_stats = False
-        self.stats_of: set[int] = set()
+    rows: bool = False
+    all_stats: bool = False
+    stats_of: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return self.rows or self.all_stats or bool(self.stats_of)
 
-    def merge(self, other: _Wanted) -> None:
-        self.rows |= other.rows
-        self.all_stats |= other.all_stats
-        self.stats_of |= other.stats_of
+    def __or__(self, other: _Wanted) -> _Wanted:
+        return _Wanted(self.rows or other.rows, self.all_stats or other.all_stats, self.stats_of | other.stats_of)
 
 
 class SourcesPane(QWidget):
@@ -118,14 +118,10 @@ class SourcesPane(QWidget):
         self._groups_before_filter: dict[str, bool] | None = None
         self._participant_names: dict[int, str] = {}
         # Background reads: only the result of the latest request is applied.
-        self._generation = 0
-        self._job: Job | None = None
-        self._wanted = _Wanted()  # requested, not started yet
-        self._running = _Wanted()  # what the running job reads
+        self._reads = LatestJob(self._read_job, delay_ms=DEBOUNCE_MS, parent=self)
+        self._reads.finished.connect(self._read_finished)
+        self._reads.failed.connect(self._read_failed)
         self._touched: set[int] = set()  # sources updated at once since the job started
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.timeout.connect(self._start_read)
 
         self.filter_box = QLineEdit()
         self.filter_box.setObjectName("sources_filter")
@@ -215,7 +211,7 @@ class SourcesPane(QWidget):
 
     def is_loading(self) -> bool:
         """Whether a background read is queued or running."""
-        return self._job is not None or self._debounce.isActive()
+        return self._reads.is_busy()
 
     def refresh(self, *, stats: bool = True, source_ids: frozenset[int] | None = None) -> None:
         """Reload the list, or only the rows of ``source_ids``; with ``stats``, recount
@@ -278,41 +274,26 @@ class SourcesPane(QWidget):
     # --- background reads -------------------------------------------------------------
 
     def _request(self, *, rows: bool = False, all_stats: bool = False, stats_of: frozenset[int] = frozenset(),
-                 delay: int = DEBOUNCE_MS) -> None:
-        """Ask for a background read; requests within ``delay`` ms make one read, and
-        the result of any read already running is dropped (its work is redone)."""
-        self._wanted.rows |= rows
-        self._wanted.all_stats |= all_stats
-        self._wanted.stats_of |= set(stats_of)
-        self._generation += 1
-        if self._job is not None:
-            self._job.cancel()
-        self._debounce.start(delay)
+                 delay: int | None = None) -> None:
+        """Ask for a background read; requests within ``delay`` ms (``DEBOUNCE_MS`` unless
+        given) make one read, and the result of any read already running is dropped (its
+        work is redone)."""
+        self._reads.request(_Wanted(rows, all_stats, frozenset(stats_of)), delay_ms=delay)
 
     def _forget_reads(self) -> None:
         """Drop every queued or running read (another project, or none, is shown)."""
-        self._generation += 1
-        self._debounce.stop()
-        if self._job is not None:
-            self._job.cancel()
-        self._job = None
-        self._wanted, self._running = _Wanted(), _Wanted()
+        self._reads.forget()
 
-    def _start_read(self) -> None:
-        if self.workspace is None:
-            return
-        wanted, self._wanted = self._wanted, _Wanted()
-        if self._job is not None:  # overtaken: its work is redone here
-            wanted.merge(self._running)
-        if not wanted:
-            return
-        self._running = wanted
+    def _read_job(self, wanted: _Wanted) -> JobFunction | None:
+        """The background read of what ``wanted`` says, or None if there is nothing to read."""
+        if self.workspace is None or not wanted:
+            return None
         self._touched = set()
-        workspace, generation = self.workspace, self._generation
+        workspace = self.workspace
         known = frozenset(self.model.stats)
-        rows, all_stats, stats_of = wanted.rows, wanted.all_stats, frozenset(wanted.stats_of)
+        rows, all_stats, stats_of = wanted.rows, wanted.all_stats, wanted.stats_of
 
-        def read(_progress, is_cancelled) -> tuple[int, dict]:
+        def read(_progress, is_cancelled) -> dict:
             found: dict = {}
             try:
                 with workspace.read() as session:
@@ -330,20 +311,14 @@ class SourcesPane(QWidget):
                             wanted_ids |= {row.id for row in found["rows"] if row.id not in known}
                         found["stats"] = source_stats(session, wanted_ids) if wanted_ids else {}
             except USER_ERRORS as error:
-                return generation, {"error": error}
-            return generation, found
+                return {"error": error}
+            return found
 
-        job = Job(read)
-        job.finished.connect(self._read_finished)
-        job.failed.connect(self._read_failed)
-        self._job = job
-        job.start()
+        return read
 
-    def _read_finished(self, result: tuple[int, dict]) -> None:
-        generation, found = result
-        if generation != self._generation or self.workspace is None:
-            return  # a newer request is on its way
-        running, self._running, self._job = self._running, _Wanted(), None
+    def _read_finished(self, running: _Wanted, found: dict) -> None:
+        if self.workspace is None:
+            return
         if "error" in found:
             self.model.set_pending(False)
             self.workspace.report("Read the sources", found["error"])
@@ -377,12 +352,9 @@ class SourcesPane(QWidget):
         self._update_actions()
         self.loaded.emit()
 
-    def _read_failed(self, message: str, _details: str) -> None:
+    def _read_failed(self, _running: _Wanted, message: str) -> None:
         """A bug in the read (user errors come back as results): say so, show what is
         known, and stop waiting."""
-        if self._job is None or self.sender() is not self._job:
-            return
-        self._job, self._running = None, _Wanted()
         self.model.set_pending(False)
         if self.workspace is not None:
             self.workspace.failed.emit("Read the sources", message)

@@ -112,6 +112,11 @@ class TranscriptText(QTextEdit):
             return
         super().wheelEvent(event)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.view.stripes.pending:  # a transcript just opened is on screen: now its stripes
+            QTimer.singleShot(0, self.view.stripes, self.view.stripes.settle)
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.view.layout_column()
@@ -358,10 +363,13 @@ class TranscriptView(QWidget):
         metrics = QFontMetricsF(self.text.font())
         advance = metrics.horizontalAdvance(sample) / len(sample) if sample else metrics.averageCharWidth()
         margin = 2 * DOCUMENT_MARGIN
-        lanes = 0
-        for _ in range(2):  # the column narrows with the reserve: once more at that width
+        lanes, wrap = 0, 0
+        for _ in range(2):  # a narrow column narrows with the reserve: once more at that width
             reserve = self.stripes.width_for(lanes + 1) + STRIPE_GAP
-            wrap = int((self._column_width(available, reserve) - margin) / max(1.0, advance)) - WRAP_SLACK
+            wrapped = int((self._column_width(available, reserve) - margin) / max(1.0, advance)) - WRAP_SLACK
+            if wrapped == wrap:
+                break
+            wrap = wrapped
             lanes = max(lanes, estimate_lanes(spans, text, wrap))
         self._stripe_reserve = self.stripes.width_for(lanes + 1)
 
@@ -673,10 +681,12 @@ class TranscriptView(QWidget):
         # Restart the layout as one whole-document change: laid out the way setDocument
         # leaves it, the first tint change afterwards re-lays out the whole text (25 ms
         # for 15,000 words); started this way, every later change re-lays out only its
-        # own blocks. It costs nothing: the stripes below lay the text out anyway.
+        # own blocks. It costs nothing: the text is laid out afresh anyway.
         document.markContentsDirty(0, document.characterCount())
         self.stripes.invalidate()
-        self.stripes.set_marks(transcript.codings)
+        # Measuring every coding lays out the whole text: the stripes do it once the
+        # text has painted (laid out only as far as it shows), not before.
+        self.stripes.set_marks(transcript.codings, later=True)
         self.stripes.set_selected(self.selected_coding)
         self.layout_column()
         if selection is not None:

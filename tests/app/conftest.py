@@ -2,7 +2,9 @@
 
 ``workspace`` is a real SQLite project made with the neighbourhood-policing template,
 two transcripts imported through the real importers, and a coder; panes and commands
-are tested against it.
+are tested against it (``tests.app.helpers`` reads and codes it). ``open_pane`` shows a
+pane on it; ``window`` is the main window with a coder set and no project open; tests of
+panes that read in the background use ``no_job_left_running``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
+from app.settings import Settings
+from app.workers import running_jobs
 from app.workspace import Workspace
 from framework.templates import apply_template
 from importers.service import ImportOptions, import_files
@@ -69,3 +73,43 @@ def workspace(tmp_path: Path, qapp) -> Iterator[Workspace]:
     opened = Workspace(project, "Test Coder", "TC")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def no_job_left_running(qtbot) -> Iterator[None]:
+    """Background reads end before the project they read is closed."""
+    yield
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+
+
+@pytest.fixture
+def open_pane(qtbot, workspace):
+    """Show a pane at a size, following ``workspace``; with ``wait_loaded``, once its
+    background read (its ``loaded`` signal) has finished."""
+    def open_(widget, width: int, height: int, *, wait_loaded: bool = False):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        if wait_loaded:
+            with qtbot.waitSignal(widget.loaded):
+                widget.set_workspace(workspace)
+        else:
+            widget.set_workspace(workspace)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+    return open_
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window, shown, for a coder called Rosa Field; no project is open."""
+    from app.main_window import MainWindow  # imported by the tests that use it only
+
+    Settings().set_coder("Rosa Field", "RF")
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+    main.close_project()

@@ -19,8 +19,8 @@ from app.widgets.code_palette import (
     choose_theme,
     remember_theme,
 )
-from framework.codebook import find_theme
 from models import Theme
+from tests.app.helpers import theme_guid, theme_id
 
 
 @pytest.fixture
@@ -30,16 +30,6 @@ def palette(qtbot, workspace):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
-
-
-def _theme_id(workspace, path):
-    with workspace.read() as session:
-        return find_theme(session, path).id
-
-
-def _guid(workspace, path):
-    with workspace.read() as session:
-        return find_theme(session, path).guid
 
 
 def _kinds(palette):
@@ -56,7 +46,7 @@ def test_the_palette_model_passes_qt_checks(qtmodeltester, palette):
 
 def test_typing_filters_and_enter_chooses_the_best_match(qtbot, palette, workspace):
     qtbot.keyClicks(palette.filter_edit, "tsk")
-    expected = ThemeChoice(_theme_id(workspace, "Information sharing/Tasking meetings"),
+    expected = ThemeChoice(theme_id(workspace, "Information sharing/Tasking meetings"),
                            "Information sharing/Tasking meetings", "Tasking meetings")
     assert palette.current_choice() == expected
     first = palette.model.index(0)
@@ -101,8 +91,8 @@ def test_escape_cancels_without_a_choice(qtbot, palette):
 
 
 def test_recent_themes_come_first_when_nothing_is_typed(qtbot, workspace):
-    cuts = _theme_id(workspace, "Barriers/Public spending cuts")
-    tasking = _theme_id(workspace, "Information sharing/Tasking meetings")
+    cuts = theme_id(workspace, "Barriers/Public spending cuts")
+    tasking = theme_id(workspace, "Information sharing/Tasking meetings")
     remember_theme(workspace, cuts)
     remember_theme(workspace, tasking)
     palette = CodePalette(workspace)
@@ -119,7 +109,7 @@ def test_recent_themes_come_first_when_nothing_is_typed(qtbot, workspace):
 
 
 def test_pinned_themes_show_their_key(qtbot, workspace):
-    Settings().set_pinned_themes(workspace.project_guid, ["", "", _guid(workspace, "Barriers")])
+    Settings().set_pinned_themes(workspace.project_guid, ["", "", theme_guid(workspace, "Barriers")])
     palette = CodePalette(workspace)
     qtbot.addWidget(palette)
     palette.set_filter("barriers")
@@ -173,7 +163,7 @@ def test_tab_fills_in_the_highlighted_path(qtbot, palette):
 
 
 def test_creating_from_the_palette_adds_a_theme_under_its_parent_and_undo_removes_it(qtbot, palette, workspace):
-    barriers = _theme_id(workspace, "Barriers")
+    barriers = theme_id(workspace, "Barriers")
     qtbot.keyClicks(palette.filter_edit, "Barriers/Parking problems")
     for _ in range(palette.model.rowCount() - 1 - palette.list_view.currentIndex().row()):
         qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Down)

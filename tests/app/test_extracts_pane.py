@@ -12,60 +12,22 @@ import threading
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
-from sqlalchemy import select
 
-from app.commands.coding import code_passage
 from app.mime import Passage, passage_from_mime
 from app.qtmodels.extracts_model import EXTRACT_ROLE, ExtractsModel
 from app.workers import Job, running_jobs
 from app.workspace import Change
 from app.widgets import extracts_pane
 from app.widgets.extracts_pane import LOADING, ExtractsPane
-from framework.codebook import find_theme
 from framework.coders import ensure_coder
-from models import Coding, Source
+from tests.app.helpers import code, codings, theme_id
 
-
-def source(workspace, name):
-    with workspace.read() as session:
-        found = session.scalar(select(Source).where(Source.name == name))
-        return found.id, found.text
-
-
-def theme(workspace, path):
-    with workspace.read() as session:
-        return find_theme(session, path).id
-
-
-def code(workspace, source_name, phrase, theme_path, *, memo=""):
-    source_id, text = source(workspace, source_name)
-    start = text.index(phrase)
-    command = code_passage(workspace, source_id, theme(workspace, theme_path), start, start + len(phrase),
-                           theme_path, memo)
-    assert workspace.run(command)
-    return command.result_id, source_id, start, start + len(phrase)
-
-
-def codings(workspace):
-    with workspace.read() as session:
-        return sorted((c.id, c.theme_id, c.start, c.end, c.memo) for c in session.scalars(select(Coding)))
-
-
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    """Background reads end before the project they read is closed."""
-    yield
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture
-def pane(qtbot, workspace):
-    widget = ExtractsPane()
-    qtbot.addWidget(widget)
-    widget.resize(700, 500)
-    widget.set_workspace(workspace)
-    widget.show()
-    return widget
+def pane(open_pane):
+    return open_pane(ExtractsPane(), 700, 500)
 
 
 @pytest.fixture
@@ -91,7 +53,7 @@ def show(pane, qtbot, workspace):
     """Show the passages of some themes (by path) and wait until they are read."""
     def show_paths(*paths, title=None):
         with qtbot.waitSignal(pane.loaded):
-            pane.show_themes([theme(workspace, path) for path in paths], title or paths[0])
+            pane.show_themes([theme_id(workspace, path) for path in paths], title or paths[0])
     return show_paths
 
 
@@ -301,7 +263,7 @@ def test_another_theme_empties_the_list_until_it_is_read(pane, workspace, coded,
     show("Barriers")
     assert pane.model.total == 2
     with qtbot.waitSignal(pane.loaded):
-        pane.show_themes([theme(workspace, "Facilitators")], "Facilitators")
+        pane.show_themes([theme_id(workspace, "Facilitators")], "Facilitators")
         assert pane.model.rowCount() == 0 and pane.is_loading()
         assert pane.count.text() == LOADING and pane.title.text() == "Facilitators"
     assert not pane.is_loading()
@@ -314,11 +276,11 @@ def test_requests_in_quick_succession_are_read_once(pane, workspace, coded, qtbo
     monkeypatch.setattr(extracts_pane, "list_extracts",
                         lambda session, theme_ids, **options: reads.append(list(theme_ids)) or real(
                             session, theme_ids, **options))
-    barriers = theme(workspace, "Barriers")
+    barriers = theme_id(workspace, "Barriers")
     with qtbot.waitSignal(pane.loaded):
         # walking the framework with the arrow keys
         for path in ("Facilitators", "Facilitators/Strong leadership and commitment", "Barriers"):
-            pane.show_themes([theme(workspace, path)], path)
+            pane.show_themes([theme_id(workspace, path)], path)
     assert reads == [[barriers]]
     assert [e.coding_id for e in rows(pane)] == [coded["cuts"][0], coded["derek"][0]]
     reads.clear()
@@ -349,7 +311,7 @@ def test_an_overtaken_read_is_never_shown(pane, workspace, coded, qtbot, monkeyp
     shown, loads = [], []
     pane.model.modelReset.connect(lambda: shown.append({e.theme_id for e in pane.model.all_extracts()}))
     pane.loaded.connect(lambda: loads.append(pane.title.text()))
-    facilitators, barriers = theme(workspace, "Facilitators"), theme(workspace, "Barriers")
+    facilitators, barriers = theme_id(workspace, "Facilitators"), theme_id(workspace, "Barriers")
     try:
         pane.show_themes([facilitators], "Facilitators")
         qtbot.waitUntil(started.is_set)
@@ -371,6 +333,6 @@ def test_a_read_that_fails_says_so_and_stops_waiting(pane, workspace, coded, qtb
 
     monkeypatch.setattr(extracts_pane, "list_extracts", broken)
     with qtbot.waitSignal(workspace.failed) as failed, qtbot.waitSignal(pane.loaded):
-        pane.show_themes([theme(workspace, "Barriers")], "Barriers")
+        pane.show_themes([theme_id(workspace, "Barriers")], "Barriers")
     assert failed.args == ["Read the coded passages", "the disk went away"]
     assert not pane.is_loading() and pane.count.text() == "The passages could not be read."

@@ -11,9 +11,7 @@ import threading
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit
-from sqlalchemy import select
 
-from app.commands.coding import code_passage
 from app.mime import Passage, passage_mime
 from app.qtmodels import theme_tree
 from app.qtmodels.theme_tree import CODINGS, COLOUR_ROLE, PIN_ROLE, SOURCES, ThemeTreeModel, theme_mime
@@ -22,58 +20,24 @@ from app.widgets.framework_pane import FrameworkPane
 from app.widgets.theme_dialogs import DeleteThemeDialog
 from app.workers import running_jobs
 from app.workspace import Change
-from framework.codebook import find_theme
 from framework.theme_stats import theme_counts
-from models import Coding, Source, Theme
+from models import Theme
+from tests.app.helpers import code, codings, span, theme_id
 
 MOVE = Qt.DropAction.MoveAction
 
-
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    """Background counts end before the project they read is closed."""
-    yield
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture
-def pane(qtbot, workspace):
-    widget = FrameworkPane()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.loaded):
-        widget.set_workspace(workspace)
-    widget.resize(420, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def theme_id(workspace, path) -> int:
-    with workspace.read() as session:
-        return find_theme(session, path).id
+def pane(open_pane):
+    return open_pane(FrameworkPane(), 420, 700, wait_loaded=True)
 
 
 def theme_row(workspace, id_) -> tuple | None:
     with workspace.read() as session:
         theme = session.get(Theme, id_)
         return None if theme is None else (theme.name, theme.parent_id, theme.position, theme.colour)
-
-
-def codings(workspace) -> list[tuple]:
-    with workspace.read() as session:
-        return sorted((c.id, c.theme_id, c.start, c.end) for c in session.scalars(select(Coding)))
-
-
-def span(workspace, source_name, phrase) -> tuple[int, int, int]:
-    with workspace.read() as session:
-        source = session.scalar(select(Source).where(Source.name == source_name))
-        start = source.text.index(phrase)
-        return source.id, start, start + len(phrase)
-
-
-def code(workspace, source_name, phrase, path) -> None:
-    source_id, start, end = span(workspace, source_name, phrase)
-    assert workspace.run(code_passage(workspace, source_id, theme_id(workspace, path), start, end, path))
 
 
 def index_of(pane, theme, column=0) -> QModelIndex:
@@ -257,7 +221,7 @@ def test_merge_by_drop_asks_first_then_undoes_and_redoes(pane, workspace, qtbot,
         assert pane.proxy.dropMimeData(data, MOVE, -1, -1, index_of(pane, posts))
     assert done.args == [cuts, posts]
     assert theme_row(workspace, cuts) is None
-    assert {theme for _id, theme, _s, _e in codings(workspace)} == {posts}
+    assert {theme for _id, theme, _s, _e, _m in codings(workspace)} == {posts}
     assert pane.current_theme_id() == posts
     assert index_of(pane, posts, CODINGS).data() == "3"
     after = codings(workspace)
@@ -289,7 +253,7 @@ def test_delete_offers_the_cores_choices_and_undoes(pane, workspace, monkeypatch
     monkeypatch.setattr(pane, "ask_delete", lambda theme: "move-to-parent")
     pane.delete_action.trigger()
     assert theme_row(workspace, cuts) is None
-    assert [theme for _i, theme, _s, _e in codings(workspace)] == [barriers]
+    assert [theme for _i, theme, _s, _e, _m in codings(workspace)] == [barriers]
     assert pane.current_theme_id() == theme_id(workspace, "Barriers/Narrow community engagement")  # the next one
     workspace.undo_stack.undo()
     assert codings(workspace) == before
@@ -332,7 +296,7 @@ def test_a_passage_dropped_on_a_theme_codes_it(pane, workspace, qtbot):
     assert pane.proxy.canDropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index_of(pane, barriers))
     with qtbot.waitSignal(pane.loaded):
         assert pane.proxy.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, index_of(pane, barriers))
-    assert [(t, s, e) for _i, t, s, e in codings(workspace)] == [(barriers, start, end)]
+    assert [(t, s, e) for _i, t, s, e, _m in codings(workspace)] == [(barriers, start, end)]
     assert index_of(pane, barriers, CODINGS).data() == "1"
     workspace.undo_stack.undo()
     assert codings(workspace) == []

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWizard
 from sqlalchemy import func, select
 
 import importers.service
-from app.widgets.import_wizard import ImportWizard, PathListModel, PreviewModel, ResultsModel
 import app.workers
+from app.qtmodels.import_models import PathListModel, PreviewModel, ResultsModel
+from app.widgets.import_wizard import ImportWizard
 from app.workers import Cancelled, Job, JobProgressDialog, run_with_progress, running_jobs
 from importers.preview import preview_files
 from importers.service import ImportOptions

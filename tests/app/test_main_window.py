@@ -18,7 +18,6 @@ from app import gui
 from app.commands.coding import code_passage
 from app.main_window import MainWindow
 from app.settings import Settings
-from app.workers import running_jobs
 from framework.codebook import find_theme
 from framework.templates import apply_template
 from models import Coder, Source
@@ -34,16 +33,7 @@ def shown(monkeypatch):
     return messages
 
 
-@pytest.fixture
-def window(qtbot, shown):
-    Settings().set_coder("Rosa Field", "RF")
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
-    main.close_project()
+pytestmark = pytest.mark.usefixtures("shown")  # no test ever waits on a real message box
 
 
 def make_project(path, name="Policing study"):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.qtmodels.extracts_model import EXTRACT_ROLE, MemosModel
 from app.widgets.memos_pane import MemosPane
 from models import Coding
-from tests.app.test_extracts_pane import code
+from tests.app.helpers import code
 
 
 def memo_of(workspace, coding_id):
@@ -20,13 +20,8 @@ def memo_of(workspace, coding_id):
 
 
 @pytest.fixture
-def pane(qtbot, workspace):
-    widget = MemosPane()
-    qtbot.addWidget(widget)
-    widget.resize(800, 400)
-    widget.set_workspace(workspace)
-    widget.show()
-    return widget
+def pane(open_pane):
+    return open_pane(MemosPane(), 800, 400)
 
 
 @pytest.fixture

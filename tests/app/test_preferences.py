@@ -6,12 +6,7 @@ from PySide6.QtWidgets import QComboBox
 
 from app.settings import FONT_SIZE, LINE_WIDTH, SHOW_STRIPES, Settings
 from app.widgets.preferences import NO_THEME, PreferencesDialog
-from framework.codebook import find_theme
-
-
-def _guid(workspace, path):
-    with workspace.read() as session:
-        return find_theme(session, path).guid
+from tests.app.helpers import theme_guid
 
 
 def _choose(box: QComboBox, text: str) -> None:
@@ -56,7 +51,7 @@ def test_apply_stores_everything_and_announces_it(qtbot, workspace):
     settings = Settings()
     assert settings.coder() == ("Ann Clarke", "AC")
     assert (settings.get(FONT_SIZE), settings.get(LINE_WIDTH), settings.get(SHOW_STRIPES)) == (18, 120, False)
-    tasking, barriers = _guid(workspace, "Information sharing/Tasking meetings"), _guid(workspace, "Barriers")
+    tasking, barriers = theme_guid(workspace, "Information sharing/Tasking meetings"), theme_guid(workspace, "Barriers")
     assert settings.pinned_themes(workspace.project_guid) == [tasking, "", "", "", barriers, "", "", "", ""]
     assert dialog.isVisible()  # Apply stores and stays open
 
@@ -73,7 +68,7 @@ def test_a_theme_sits_on_one_key_only(qtbot, workspace):
     _choose(dialog.key_boxes[1], "Barriers")
     _choose(dialog.key_boxes[6], "Barriers")
     assert dialog.key_boxes[1].currentText() == NO_THEME
-    assert dialog.pinned_guids()[6] == _guid(workspace, "Barriers")
+    assert dialog.pinned_guids()[6] == theme_guid(workspace, "Barriers")
 
 
 def test_cancel_forgets_and_ok_stores(qtbot, workspace):

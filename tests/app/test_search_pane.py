@@ -15,7 +15,7 @@ from app.widgets import search_pane as search_pane_module
 from app.widgets.search_pane import SearchPane, as_phrase
 from framework.search import SearchHit
 from models import Coding
-from tests.app.test_extracts_pane import source, theme
+from tests.app.helpers import source, theme_id
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,8 @@ class Choice:  # what the theme chooser returns: id, path, name
 
 
 @pytest.fixture
-def pane(qtbot, workspace):
-    widget = SearchPane()
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.set_workspace(workspace)
-    widget.show()
-    return widget
+def pane(open_pane):
+    return open_pane(SearchPane(), 900, 500)
 
 
 def hits(pane):
@@ -164,7 +159,7 @@ def test_code_all_results_is_one_undoable_step(pane, workspace, monkeypatch):
     monkeypatch.setattr(search_pane_module, "ALL_AT_ONCE", 0)
     search_for(pane, "police")
     assert pane.model.rowCount() == 1  # the rest not fetched: all are coded all the same
-    barriers = theme(workspace, "Barriers")
+    barriers = theme_id(workspace, "Barriers")
     asked = []
     monkeypatch.setattr(pane, "ask_theme", lambda: Choice(barriers, "Barriers", "Barriers"))
     monkeypatch.setattr(pane, "confirm_code_all", lambda *args: asked.append(args) or True)
@@ -193,7 +188,7 @@ def test_code_all_can_be_cancelled_at_either_question(pane, workspace, monkeypat
     search_for(pane, "police")
     monkeypatch.setattr(pane, "ask_theme", lambda: None)
     assert not pane.code_all_results()
-    barriers = theme(workspace, "Barriers")
+    barriers = theme_id(workspace, "Barriers")
     monkeypatch.setattr(pane, "ask_theme", lambda: Choice(barriers, "Barriers", "Barriers"))
     monkeypatch.setattr(pane, "confirm_code_all", lambda *args: False)
     assert not pane.code_all_results()

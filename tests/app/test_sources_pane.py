@@ -18,43 +18,27 @@ from app.widgets import sources_pane
 from app.widgets.sources_pane import SourcesPane
 from app.workers import running_jobs
 from app.workspace import Change
-from framework.codebook import find_theme
 from framework.source_stats import SourceStats, source_outline
 from framework.sources import SourceRow, list_sources
 from models import Coding, Participant, Source, Turn
+from tests.app.helpers import theme_id
 
 # Words per line of the fixture transcripts (labels included), counted by hand:
 # partner-interview: 10 + 31 + 6 + 22 + 4 + 26; resident-group: 11 + 18 + 21 + 17 + 11 + 23.
 PARTNER_WORDS = 99
 RESIDENT_WORDS = 101
 
-
-@pytest.fixture(autouse=True)
-def no_job_left_running(qtbot):
-    """Background reads end before the project they read is closed."""
-    yield
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
+pytestmark = pytest.mark.usefixtures("no_job_left_running")
 
 
 @pytest.fixture
-def pane(qtbot, workspace):
-    widget = SourcesPane()
-    qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.loaded):
-        widget.set_workspace(workspace)
-    widget.resize(420, 320)
-    widget.show()
-    return widget
+def pane(open_pane):
+    return open_pane(SourcesPane(), 420, 320, wait_loaded=True)
 
 
 def _sources(workspace) -> dict[str, tuple[int, str]]:
     with workspace.read() as session:
         return {s.name: (s.id, s.text) for s in session.scalars(select(Source))}
-
-
-def _theme(workspace, path: str) -> int:
-    with workspace.read() as session:
-        return find_theme(session, path).id
 
 
 def _tree(pane: SourcesPane, parent: QModelIndex = QModelIndex()) -> list:
@@ -92,7 +76,7 @@ def test_the_tree_shows_sites_methods_and_sources_with_exact_counts(pane, worksp
 def test_coded_share_follows_coding_live(pane, workspace, qtmodeltester):
     sources = _sources(workspace)
     partner_id, text = sources["partner-interview"]
-    facilitators, barriers = _theme(workspace, "Facilitators"), _theme(workspace, "Barriers")
+    facilitators, barriers = theme_id(workspace, "Facilitators"), theme_id(workspace, "Barriers")
     start = text.index("Strong leadership, honestly.")  # 3 words
     assert workspace.run(code_passage(workspace, partner_id, facilitators, start, start + 28, "Facilitators"))
     index = _proxy_index(pane, partner_id)
@@ -174,7 +158,7 @@ def test_delete_source_after_confirmation_removes_its_codings(pane, workspace, m
     sources = _sources(workspace)
     partner_id, text = sources["partner-interview"]
     resident_id, resident_text = sources["resident-group"]
-    facilitators, barriers = _theme(workspace, "Facilitators"), _theme(workspace, "Barriers")
+    facilitators, barriers = theme_id(workspace, "Facilitators"), theme_id(workspace, "Barriers")
     start = text.index("Strong leadership")
     assert workspace.run(code_passage(workspace, partner_id, facilitators, start, start + 17, "Facilitators"))
     assert workspace.run(code_passage(workspace, partner_id, barriers, start, start + 17, "Barriers"))

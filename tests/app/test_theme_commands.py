@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.commands.coding import code_passage
 from app.commands.themes import (
     AddThemeCommand,
     DefineThemeCommand,
@@ -16,10 +15,10 @@ from app.commands.themes import (
     RecolourThemeCommand,
     RenameThemeCommand,
 )
-from framework.codebook import find_theme
 from framework.palette import TOL_MUTED
 from framework.summaries import save_summary
-from models import Coding, CodingSegment, Participant, Source, Summary, SummaryRevision, Theme
+from models import Coding, CodingSegment, Participant, Summary, SummaryRevision, Theme
+from tests.app.helpers import code, theme_id
 
 
 def themes(workspace) -> list[tuple]:
@@ -33,27 +32,12 @@ def rows(workspace) -> dict[str, list[tuple]]:
                 for model in (Theme, Coding, CodingSegment, Summary, SummaryRevision)}
 
 
-def theme_id(workspace, path) -> int:
-    with workspace.read() as session:
-        return find_theme(session, path).id
-
-
 def theme(workspace, id_) -> Theme | None:
     with workspace.read() as session:
         found = session.get(Theme, id_)
         if found is not None:
             session.expunge(found)
         return found
-
-
-def code(workspace, source_name, phrase, path) -> int:
-    with workspace.read() as session:
-        source = session.scalar(select(Source).where(Source.name == source_name))
-        start = source.text.index(phrase)
-        source_id = source.id
-    command = code_passage(workspace, source_id, theme_id(workspace, path), start, start + len(phrase), path)
-    assert workspace.run(command)
-    return command.result_id
 
 
 def check_undo_redo(workspace, before, after):
@@ -91,7 +75,7 @@ def test_add_top_level_and_sub_theme_undo_redo_keep_id_and_guid(workspace):
 def test_undo_of_add_then_redo_keeps_later_codings_valid(workspace):
     add = AddThemeCommand(workspace, "Trust")
     assert workspace.run(add)
-    coding_id = code(workspace, "resident-group", "they actually listen", "Trust")
+    coding_id = code(workspace, "resident-group", "they actually listen", "Trust").coding_id
     after = rows(workspace)
     workspace.undo_stack.undo()
     workspace.undo_stack.undo()
@@ -152,7 +136,7 @@ def test_move_reorders_and_undo_restores_every_position(workspace):
 
 
 def test_merge_moves_codings_and_summaries_undo_redo_identical(workspace):
-    cuts = code(workspace, "partner-interview", "We lost two PCSOs", "Barriers/Public spending cuts")
+    cuts = code(workspace, "partner-interview", "We lost two PCSOs", "Barriers/Public spending cuts").coding_id
     code(workspace, "partner-interview", "The cuts.", "Barriers/Sustaining dedicated posts")
     code(workspace, "resident-group", "the council fixed the lights", "Barriers/Public spending cuts")
     source = theme_id(workspace, "Barriers/Public spending cuts")

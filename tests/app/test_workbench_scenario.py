@@ -6,32 +6,17 @@ the transcript. The database is checked after every step."""
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from app.main_window import MainWindow
 from app.settings import Settings
 from app.widgets.code_palette import CodePalette
-from app.workers import running_jobs
-from framework.codebook import find_theme
 from models import Coding, Source, Theme
+from tests.app.helpers import theme_id
 from tests.app.test_import_wizard import three_transcripts
 
 MOVE = Qt.DropAction.MoveAction
-
-
-@pytest.fixture
-def window(qtbot):
-    Settings().set_coder("Rosa Field", "RF")
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=10_000)
-    main.close_project()
 
 
 def codings(window) -> list[tuple[str, str, str]]:
@@ -45,11 +30,6 @@ def codings(window) -> list[tuple[str, str, str]]:
             return path(theme.parent_id) + "/" + theme.name if theme.parent_id else theme.name
 
         return sorted((name, path(c.theme_id), text[c.start:c.end]) for c, name, text in rows)
-
-
-def theme_id(window, path) -> int:
-    with window.workspace.read() as session:
-        return find_theme(session, path).id
 
 
 def open_and_select(window, qtbot, source_name: str, phrase: str) -> tuple[int, int, int]:
@@ -87,7 +67,7 @@ def test_a_first_coding_session(window, qtbot, tmp_path):
     wizard.close()
 
     # Quick-code key: pin a theme to key 1, select, press 1.
-    tasking = theme_id(window, "Information sharing/Tasking meetings")
+    tasking = theme_id(window.workspace, "Information sharing/Tasking meetings")
     with window.workspace.read() as session:
         guid = session.get(Theme, tasking).guid
     Settings().set_pinned_themes(window.workspace.project_guid, [guid])
@@ -119,7 +99,7 @@ def test_a_first_coding_session(window, qtbot, tmp_path):
     # Drag the selection onto a theme in the Framework pane.
     source_id, start, end = open_and_select(window, qtbot, "pcso-group", "walking the estate")
     data = window.transcript.selection_mime()
-    visible = theme_id(window, "Community engagement")
+    visible = theme_id(window.workspace, "Community engagement")
     target = window.framework.proxy.mapFromSource(window.framework.model.theme_index(visible, 0))
     assert window.framework.proxy.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, target)
     assert ("pcso-group", "Community engagement", "walking the estate") in codings(window)
@@ -142,7 +122,7 @@ def test_a_first_coding_session(window, qtbot, tmp_path):
     assert len(codings(window)) == 3
 
     # Merge "Tasking meetings" into "Informal exchange" by dragging it onto it.
-    informal = theme_id(window, "Information sharing/Informal exchange")
+    informal = theme_id(window.workspace, "Information sharing/Informal exchange")
     pane = window.framework
     pane.confirm_merge = lambda source, target: True
     dragged = pane.proxy.mimeData([pane.proxy.mapFromSource(pane.model.theme_index(tasking, 0))])

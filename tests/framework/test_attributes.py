@@ -37,12 +37,6 @@ from framework.attributes import (
 )
 from framework.errors import CharterError
 from models import AttributeDefinition, Participant, Site, SiteAttributeValue, Source, SourceAttributeValue
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def _one_sentence(error: pytest.ExceptionInfo) -> str:

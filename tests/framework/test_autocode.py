@@ -9,12 +9,6 @@ from framework.autocode import Selection, apply_autocode, autocode_passages
 from framework.coding import undo_edit
 from framework.errors import CharterError
 from models import Coding
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def coded_text(session, study, theme):

@@ -21,12 +21,6 @@ from framework.coding import apply_coding
 from framework.errors import CharterError
 from framework.summaries import save_summary
 from models import Coding, Summary, SummaryRevision, Theme
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def test_paths_tree_and_lookup(project, study):

@@ -18,12 +18,6 @@ from framework.coding import (
 )
 from framework.errors import CharterError
 from models import Coding, CodingSegment
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def spans(session, theme_id):

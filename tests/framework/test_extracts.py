@@ -20,12 +20,6 @@ from framework.extracts import (
     with_passages,
 )
 from models import Coding
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def code(session, study, source, phrase, theme, *, coder=None, memo=""):

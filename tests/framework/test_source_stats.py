@@ -35,12 +35,6 @@ from models import (
     Turn,
 )
 from models.canonical import WORD
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 @pytest.mark.parametrize("sample", [

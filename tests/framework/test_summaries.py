@@ -14,12 +14,6 @@ from framework.summaries import (
     set_status,
     summary_history,
 )
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def test_revisions_citations_and_conflicts(project, study):

@@ -43,6 +43,15 @@ def matrix(session) -> dict:
     return build_matrix(session, depth=3).as_json()
 
 
+def restored(project, doing: str, state, **options) -> tuple[dict, dict]:
+    """Every row (``dump``) and the matrix after ``restore(state)``, an undo or redo in a
+    transaction of its own."""
+    with project.transaction(doing) as session:
+        restore(session, state, **options)
+    with project.session() as session:
+        return dump(session), matrix(session)
+
+
 @dataclass
 class Charted:
     study: object
@@ -103,17 +112,8 @@ def test_merge_then_restore_gives_identical_rows_and_redo_repeats_it(project, ch
         assert session.get(Theme, charted.monthly).parent_id == leadership
     assert after != before
 
-    with project.transaction("undo merge") as session:
-        restore(session, state)
-    with project.session() as session:
-        assert dump(session) == before
-        assert matrix(session) == before_matrix
-
-    with project.transaction("redo merge") as session:
-        restore(session, after_state, remove_theme_ids=[meetings])
-    with project.session() as session:
-        assert dump(session) == after
-        assert matrix(session) == after_matrix
+    assert restored(project, "undo merge", state) == (before, before_matrix)
+    assert restored(project, "redo merge", after_state, remove_theme_ids=[meetings]) == (after, after_matrix)
 
 
 @pytest.mark.parametrize("choice", ["delete", "move-to-parent"])
@@ -138,17 +138,8 @@ def test_delete_then_restore_gives_identical_rows(project, charted, choice):
                                 .where(SummaryCitation.summary_id == barriers_summary)).all()
         assert len(cited) == (2 if choice == "move-to-parent" else 1)
 
-    with project.transaction("undo delete") as session:
-        restore(session, state)
-    with project.session() as session:
-        assert dump(session) == before
-        assert matrix(session) == before_matrix
-
-    with project.transaction("redo delete") as session:
-        restore(session, after_state, remove_theme_ids=[meetings])
-    with project.session() as session:
-        assert dump(session) == after
-        assert matrix(session) == after_matrix
+    assert restored(project, "undo delete", state) == (before, before_matrix)
+    assert restored(project, "redo delete", after_state, remove_theme_ids=[meetings]) == (after, after_matrix)
 
 
 def test_deleting_a_whole_branch_restores_parents_before_children(project, charted):

@@ -3,7 +3,6 @@ the colour-blind-safe palette."""
 
 from __future__ import annotations
 
-import pytest
 
 from framework.codebook import add_theme
 from framework.coding import apply_coding
@@ -12,12 +11,6 @@ from framework.summaries import save_summary
 from framework.theme_stats import ThemeCounts, theme_counts, theme_rows
 from models import Theme
 from models.themes import HEX_COLOUR
-from tests.framework.study import build_study
-
-
-@pytest.fixture
-def study(project, tmp_path):
-    return build_study(project, tmp_path)
 
 
 def test_counts_per_theme_and_including_sub_themes(project, study):
