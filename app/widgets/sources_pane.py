@@ -220,7 +220,7 @@ class SourcesPane(QWidget):
         background (``loaded`` tells when it is shown)."""
         if self.workspace is None:
             return
-        if source_ids is None:
+        if source_ids is None or len(source_ids) > SYNC_SOURCES:  # e.g. after an import
             self._request(rows=True, all_stats=stats)
             return
         self._relist_now(source_ids)

@@ -298,3 +298,22 @@ def test_a_read_that_fails_says_so_and_stops_waiting(qtbot, workspace, monkeypat
     assert failed.args == ["Read the sources", "the disk went away"]
     assert not widget.is_loading()
     assert [row[0] for row in _tree(widget)] == ["Northfield"]  # what was read at once stays
+
+
+def test_many_new_sources_are_listed_in_the_background(qtbot, pane, workspace, tmp_path):
+    """After an import of many files the pane relists off the GUI thread, then shows them."""
+    from importers.service import ImportOptions, import_files
+
+    files = []
+    for number in range(5):
+        path = tmp_path / f"extra-{number}.txt"
+        path.write_text(f"Interviewer: Hello {number}?\nAnn Clarke: Hello there, number {number}.\n", encoding="utf-8")
+        files.append(path)
+    report = import_files(workspace.project, files, ImportOptions(site="Northfield", method="interview"))
+    new_ids = frozenset(r.source_id for r in report.results)
+    assert len(new_ids) == 5
+    with qtbot.waitSignal(pane.loaded, timeout=10_000):
+        workspace.announce(Change(frozenset({"sources", "attributes"}), new_ids))
+        assert pane.is_loading()  # nothing was read on the GUI thread
+    shown = {pane.model.data(pane.model.source_index(i), ID_ROLE) for i in new_ids}
+    assert shown == set(new_ids)
