@@ -22,7 +22,7 @@ summaries. On a 10-million-word study this stays within twice the time of the ba
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from itertools import chain
 
 import numpy as np
@@ -75,11 +75,79 @@ class MatrixCell:
     status: str | None = None
 
 
+class CellTable(MutableMapping):
+    """The cells by (row id, column id), kept as the counting's arrays and made into
+    ``MatrixCell`` objects only when asked for.
+
+    A participants × all-themes matrix of a large study has 80,000 non-empty cells, and a
+    view shows a few hundred at a time: boxing every one into a Python object up front
+    would cost as much as counting them. A cell once asked for is kept, so changes to it
+    (a summary attached) stay.
+    """
+
+    def __init__(self, rows: list, columns: list, keys=None, counts=None) -> None:
+        self._rows, self._columns = rows, columns
+        self._row_at = {r: i for i, r in enumerate(rows)}
+        self._column_at = {c: i for i, c in enumerate(columns)}
+        empty = np.zeros(0, dtype=np.int64)
+        self._keys = empty if keys is None else keys  # sorted row index × len(columns) + column index
+        self._counts = (empty, empty, empty, np.zeros(0)) if counts is None else counts
+        self._boxed: dict[tuple, MatrixCell] = {}  # asked for, or added
+        self._removed: set[tuple] = set()
+
+    def _position(self, key: tuple) -> int | None:
+        row, column = self._row_at.get(key[0]), self._column_at.get(key[1])
+        if row is None or column is None:
+            return None
+        packed = row * len(self._columns) + column
+        position = int(np.searchsorted(self._keys, packed))
+        return position if position < len(self._keys) and self._keys[position] == packed else None
+
+    def __getitem__(self, key: tuple) -> MatrixCell:
+        cell = self._boxed.get(key)
+        if cell is not None:
+            return cell
+        position = None if key in self._removed else self._position(key)
+        if position is None:
+            raise KeyError(key)
+        passages, sources, words, coverage = (a[position] for a in self._counts)
+        cell = self._boxed[key] = MatrixCell(key[0], key[1], int(passages), int(sources), int(words),
+                                             float(coverage))
+        return cell
+
+    def __setitem__(self, key: tuple, cell: MatrixCell) -> None:
+        self._removed.discard(key)
+        self._boxed[key] = cell
+
+    def __delitem__(self, key: tuple) -> None:
+        if key not in self:
+            raise KeyError(key)
+        self._boxed.pop(key, None)
+        self._removed.add(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 2 and (
+            key in self._boxed or (key not in self._removed and self._position(key) is not None))
+
+    def __iter__(self) -> Iterator[tuple]:
+        n_columns = len(self._columns)
+        counted = set()
+        for packed in self._keys.tolist():
+            key = (self._rows[packed // n_columns], self._columns[packed % n_columns])
+            counted.add(key)
+            if key not in self._removed:
+                yield key
+        yield from (key for key in list(self._boxed) if key not in counted)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(slots=True)
 class Matrix:
     rows: list[MatrixRow]
     columns: list[MatrixColumn]
-    cells: dict[tuple[int | str, int], MatrixCell]
+    cells: MutableMapping[tuple[int | str, int], MatrixCell]
     row_totals: dict[int | str, MatrixCell] = field(default_factory=dict)
     column_totals: dict[int, MatrixCell] = field(default_factory=dict)
 
@@ -168,11 +236,14 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
         a[kept] for a in (participant, source, start, end, words, row, column))
     if not len(row):
         return
-    # One number per distinct part (participant, source, span), whatever its theme.
-    order = np.lexsort((end, start, source, participant))
+    # One number per distinct part (participant, source, span), whatever its theme. The
+    # span packs into one integer (texts are far shorter than 2**31 characters), which
+    # saves a sort key.
+    span = start * (int(end.max()) + 1) + end
+    order = np.lexsort((span, source, participant))
     first = np.ones(len(order), dtype=bool)
     first[1:] = ((np.diff(participant[order]) != 0) | (np.diff(source[order]) != 0)
-                 | (np.diff(start[order]) != 0) | (np.diff(end[order]) != 0))
+                 | (np.diff(span[order]) != 0))
     part = np.empty(len(order), dtype=np.int64)
     part[order] = np.cumsum(first) - 1
     n_columns, n_parts, n_sources = len(columns), int(part.max()) + 1, int(source.max()) + 1
@@ -189,10 +260,7 @@ def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, parti
     spoken_by_row = np.array([spoken.get(r, 0) for r in rows], dtype=np.float64)
     keys, passages, n_found, n_words = cells
     coverage = _coverage(n_words, spoken_by_row[keys // n_columns])
-    for key, p, f, w, cover in zip(keys.tolist(), passages.tolist(), n_found.tolist(), n_words.tolist(),
-                                   coverage.tolist()):
-        r, c = rows[key // n_columns], columns[key % n_columns]
-        matrix.cells[(r, c)] = MatrixCell(r, c, p, f, w, cover)
+    matrix.cells = CellTable(rows, columns, keys, (passages, n_found, n_words, coverage))
     keys, passages, n_found, n_words = row_totals
     coverage = _coverage(n_words, spoken_by_row[keys])
     for key, p, f, w, cover in zip(keys.tolist(), passages.tolist(), n_found.tolist(), n_words.tolist(),

@@ -123,3 +123,25 @@ def test_json_shape_is_the_scripting_interface(project, coded):
     assert set(data["rows"][0]) == {"id", "label", "site", "type", "group"}
     assert set(data["columns"][0]) == {"id", "path"}
     assert set(data["cells"][0]) == {"row", "column", "passages", "sources", "words", "coverage", "summary", "status"}
+
+
+def test_the_cell_table_behaves_as_a_mapping_of_cells():
+    """Cells are kept as arrays and made into objects when asked for; a cell once asked
+    for (or added) keeps its changes, and removed cells are gone."""
+    import numpy as np
+
+    from framework.matrix import CellTable, MatrixCell
+
+    rows, columns = [10, 11], [7, 8, 9]
+    keys = np.array([1, 3, 5])  # (10, 8), (11, 7), (11, 9)
+    counts = (np.array([2, 1, 4]), np.array([1, 1, 2]), np.array([30, 12, 55]), np.array([5.5, 2.0, 9.25]))
+    table = CellTable(rows, columns, keys, counts)
+    assert list(table) == [(10, 8), (11, 7), (11, 9)] and len(table) == 3
+    assert table[(11, 9)] == MatrixCell(11, 9, 4, 2, 55, 9.25)
+    assert (10, 7) not in table and table.get((10, 7)) is None and (99, 7) not in table
+    table[(11, 9)].summary = "Charted"
+    assert table[(11, 9)].summary == "Charted"
+    added = table.setdefault((10, 9), MatrixCell(10, 9))
+    assert added is table[(10, 9)] and len(table) == 4
+    del table[(10, 8)]
+    assert (10, 8) not in table and [k for k in table] == [(11, 7), (11, 9), (10, 9)]
