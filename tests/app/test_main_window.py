@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import app.main_window
 import app.widgets.first_run
@@ -20,7 +20,7 @@ from app.main_window import MainWindow
 from app.settings import Settings
 from framework.codebook import find_theme
 from framework.templates import apply_template
-from models import Coder, Source
+from models import Coder, Coding, Source
 from models.migrations import head_revision
 from models.project import create_project, open_project
 
@@ -186,3 +186,20 @@ def test_the_entry_point_opens_a_window_on_the_project_given(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.windowTitle() == "Entry point — Charter")
     assert window.isVisible() and QApplication.style().name().lower() == "fusion"
     window.close()
+
+
+def test_the_demo_study_is_built_off_the_gui_thread_then_opened(window, qtbot, tmp_path, monkeypatch):
+    """What `make run` does on a fresh machine: build the demo (in a background job with
+    a progress dialog), then open it with its sources, framework and codings."""
+    demo = tmp_path / "data" / "demo.charter"
+    monkeypatch.setenv("CHARTER_DEMO_PATH", str(demo))
+    window.open_demo()
+    assert demo.exists()
+    assert window.windowTitle().endswith("— Charter") and window.workspace is not None
+    qtbot.waitUntil(lambda: not window.sources.is_loading(), timeout=20_000)
+    assert window.sources.model.rowCount() == 6  # the six sites
+    with window.workspace.read() as session:
+        assert session.scalar(select(func.count()).select_from(Source)) >= 18
+        assert session.scalar(select(func.count()).select_from(Coding)) > 500
+    window.open_demo()  # a second time: opened as it is, not rebuilt
+    assert window.workspace is not None
