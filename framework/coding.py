@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from framework.errors import CharterError
 from framework.segments import CodingSpan, source_turns, write_segments
 from models import Coder, Coding, CodingSegment, Comment, Participant, Source, SummaryCitation, Theme, Turn
+from models.canonical import strip_span
 
 
 @dataclass(frozen=True)
@@ -298,11 +299,7 @@ def paragraph_at(text: str, offset: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     end = len(text) if end == -1 else end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    return strip_span(text, start, end)
 
 
 def turn_at(session: Session, source_id: int, offset: int) -> tuple[int, int] | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from models.canonical import strip_span
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
@@ -86,18 +88,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
     spans = []
     for sentence in doc.sents:
-        start, end = _trim(text, sentence.start_char, sentence.end_char)
+        start, end = strip_span(text, sentence.start_char, sentence.end_char)
         if start < end:
             spans.append((start, end))
     return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 @lru_cache(maxsize=65536)

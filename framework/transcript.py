@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from framework.codebook import theme_paths
 from framework.sources import SourceNotFound, source_turns
 from models import Coder, Coding, Source, Theme
+from models.canonical import strip_span
 
 #: A clock time inside a speaker label: "[00:12:34]", "(12:34)", "00:12:34.5".
 TIMESTAMP = re.compile(r"[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\b[\])]?")
@@ -146,10 +147,10 @@ def label_span(text: str, previous_end: int, start: int) -> tuple[int, int]:
     """
     line_start = text.rfind("\n", previous_end, start) + 1 if start > previous_end else start
     line_start = max(line_start, previous_end)
-    low, high = _trim(text, line_start, start)
+    low, high = strip_span(text, line_start, start)
     if low == high and line_start > previous_end:
         before = text.rfind("\n", previous_end, line_start - 1)
-        low, high = _trim(text, max(before + 1, previous_end), line_start)
+        low, high = strip_span(text, max(before + 1, previous_end), line_start)
     return (low, high) if low < high else (start, start)
 
 
@@ -157,14 +158,6 @@ def timestamp_spans(text: str, start: int, end: int) -> tuple[tuple[int, int], .
     if start >= end:
         return ()
     return tuple((found.start(), found.end()) for found in TIMESTAMP.finditer(text, start, end))
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def coverage_intervals(marks: list[CodingMark]) -> list[Interval]:

@@ -47,3 +47,12 @@ def count_words(text: str) -> int:
 def content_hash(text: str) -> str:
     """SHA-256 of the canonical text: the same transcript imported twice has one hash."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` narrowed past the white space at both ends (empty stays empty)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
