@@ -37,10 +37,9 @@ from app.widgets.filters import fill_combo, filter_combo, read_filter_values
 from app.widgets.passage_delegate import ElidingDelegate
 from app.workspace import USER_ERRORS, Change, Workspace, one_sentence
 from framework.extracts import code_passages
-from framework.search import SearchHit, count_hits, search
+from framework.search import SearchHit, count_hits_and_sources, search
 
 WORDS, PHRASE = "Words", "Phrase"
-ALL_AT_ONCE = 1_000  # up to this many hits are fetched at once, so sources can be counted
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class SearchPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.total_sources = 0
         self.workspace: Workspace | None = None
         self.shown: SearchSpec | None = None  # the search whose results are in the table
         self._last_emitted: tuple[int, int, int] | None = None
@@ -210,13 +210,10 @@ class SearchPane(QWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             with self.workspace.read() as session:
-                total = count_hits(session, spec.query, **spec.options())
+                total, self.total_sources = count_hits_and_sources(session, spec.query, **spec.options())
             self.error.hide()
             self.shown = spec
             self.model.show_results(total, lambda offset, limit: self._fetch(spec, offset, limit))
-            if total <= ALL_AT_ONCE:
-                while self.model.canFetchMore():
-                    self.model.fetchMore()
         except USER_ERRORS as error:
             self._show_error(one_sentence(error))
             return False
@@ -322,8 +319,6 @@ class SearchPane(QWidget):
             self.count.setText("")
         elif self.model.total == 0:
             self.count.setText("No hits.")
-        elif self.model.complete:
-            sources = len({hit.source_id for hit in self.model.hits()})
-            self.count.setText(f"{plural(self.model.total, 'hit')} in {plural(sources, 'source')}")
         else:
-            self.count.setText(f"{plural(self.model.total, 'hit')} · first {self.model.fetched:,} shown")
+            found = f"{plural(self.model.total, 'hit')} in {plural(self.total_sources, 'source')}"
+            self.count.setText(found if self.model.complete else f"{found} · first {self.model.fetched:,} shown")

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from app.qtmodels import search_model
 from app.qtmodels.search_model import HIT_ROLE, SearchResultsModel, kwic_parts
-from app.widgets import search_pane as search_pane_module
 from app.widgets.search_pane import SearchPane, as_phrase
 from framework.search import SearchHit
 from models import Coding
@@ -144,10 +143,9 @@ def test_clicking_a_hit_jumps_once(pane, workspace, qtbot):
 
 def test_results_are_read_a_page_at_a_time(pane, monkeypatch):
     monkeypatch.setattr(SearchResultsModel, "PAGE", 1)
-    monkeypatch.setattr(search_pane_module, "ALL_AT_ONCE", 0)
     search_for(pane, "police")
     assert pane.model.rowCount() == 1 and pane.model.canFetchMore()
-    assert pane.count.text() == "3 hits · first 1 shown"
+    assert pane.count.text() == "3 hits in 2 sources · first 1 shown"  # sources known at once
     pane.model.fetchMore()
     pane.model.fetchMore()
     assert pane.model.rowCount() == 3 and not pane.model.canFetchMore()
@@ -156,7 +154,6 @@ def test_results_are_read_a_page_at_a_time(pane, monkeypatch):
 
 def test_code_all_results_is_one_undoable_step(pane, workspace, monkeypatch):
     monkeypatch.setattr(SearchResultsModel, "PAGE", 1)
-    monkeypatch.setattr(search_pane_module, "ALL_AT_ONCE", 0)
     search_for(pane, "police")
     assert pane.model.rowCount() == 1  # the rest not fetched: all are coded all the same
     barriers = theme_id(workspace, "Barriers")
@@ -213,6 +210,5 @@ def test_as_phrase_drops_inner_quotes():
 
 def test_the_model_passes_the_model_tester(pane, qtmodeltester, monkeypatch):
     monkeypatch.setattr(search_model.SearchResultsModel, "PAGE", 2)
-    monkeypatch.setattr(search_pane_module, "ALL_AT_ONCE", 0)
     search_for(pane, "police")
     qtmodeltester.check(pane.model)

@@ -13,7 +13,14 @@ import pytest
 from sqlalchemy import event, func, select, text
 
 from framework import nlp
-from framework.search import SearchError, SearchHit, count_hits, keyword_in_context, search
+from framework.search import (
+    SearchError,
+    SearchHit,
+    count_hits,
+    count_hits_and_sources,
+    keyword_in_context,
+    search,
+)
 from importers.service import ImportOptions, import_files
 from models import Coder, Coding, Source, Theme, Turn
 
@@ -353,6 +360,13 @@ def test_pages_continue_each_other_exactly(study, query, options):
 def test_count_hits_is_the_number_of_hits(study, query, options):
     with study.transaction("count") as session:
         assert count_hits(session, query, **options) == len(search(session, query, **options))
+
+
+@pytest.mark.parametrize("query, options", PAGED + [("nobody-says-this", {}), ("police", {"site": "Site C"})])
+def test_hits_and_their_sources_are_counted_together(study, query, options):
+    with study.transaction("count") as session:
+        hits = search(session, query, **options)
+        assert count_hits_and_sources(session, query, **options) == (len(hits), len({h.source_id for h in hits}))
 
 
 def test_paging_and_counting_with_a_theme_filter_check_every_candidate(study):
