@@ -29,6 +29,7 @@ RECENT_PROJECTS = Setting("projects/recent", list, [], "Most recently opened pro
 FONT_SIZE = Setting("transcript/font_size", int, 12, "Transcript font size in points.")
 LINE_WIDTH = Setting("transcript/line_width", int, 80, "Longest transcript line, in characters.")
 SHOW_STRIPES = Setting("transcript/show_stripes", bool, True, "Show the coding-stripe margin.")
+RECENT_THEMES = Setting("coding/recent", list, [], "Theme ids chosen lately in the palette, by project.")
 PINNED_THEMES = Setting("coding/pinned", list, [], "Theme GUIDs on quick-code keys 1-9, by project.")
 WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "Main window size and place.")
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "Dock and toolbar layout.")
@@ -86,3 +87,12 @@ class Settings:
 
     def set_pinned_themes(self, project_guid: str, guids: list[str]) -> None:
         self.store.setValue(f"{PINNED_THEMES.key}/{project_guid}", (list(guids) + [""] * 9)[:9])
+
+    def recent_themes(self, project_guid: str) -> list[int]:
+        """Theme ids chosen lately in one project, newest first."""
+        stored = self.store.value(f"{RECENT_THEMES.key}/{project_guid}", [])
+        values = [stored] if isinstance(stored, str) else list(stored or [])
+        return [int(v) for v in values if str(v).isdigit()]
+
+    def set_recent_themes(self, project_guid: str, theme_ids: list[int]) -> None:
+        self.store.setValue(f"{RECENT_THEMES.key}/{project_guid}", [str(i) for i in theme_ids])

@@ -42,10 +42,6 @@ RECENT_LIMIT = 8
 VISIBLE_ROWS = 12
 HINT = "↑↓ move · Enter choose · Tab fill in the path · Esc cancel"
 
-# Themes chosen lately, newest first, per project (by guid) for this run of the app.
-_recent: dict[str, list[int]] = {}
-
-
 @dataclass(frozen=True)
 class ThemeChoice:
     """The theme the user chose: its id, its path (escaped, as the command line writes
@@ -59,15 +55,13 @@ class ThemeChoice:
 def remember_theme(workspace: Workspace, theme_id: int) -> None:
     """Put a theme at the top of the palette's recently used list (also for codings made
     by other means, such as the quick-code keys)."""
-    recent = _recent.setdefault(workspace.project_guid, [])
-    if theme_id in recent:
-        recent.remove(theme_id)
-    recent.insert(0, theme_id)
-    del recent[RECENT_LIMIT:]
+    recent = [theme_id] + [i for i in recent_themes(workspace) if i != theme_id]
+    Settings().set_recent_themes(workspace.project_guid, recent[:RECENT_LIMIT])
 
 
 def recent_themes(workspace: Workspace) -> list[int]:
-    return list(_recent.get(workspace.project_guid, []))
+    """Newest first; kept in the settings per project, so they outlive the session."""
+    return Settings().recent_themes(workspace.project_guid)
 
 
 # --- the list ------------------------------------------------------------------------

@@ -215,3 +215,18 @@ def test_choose_theme_returns_the_choice_of_a_modal_palette(qtbot, workspace):
 
     QTimer.singleShot(0, lambda: QApplication.activeModalWidget().reject())
     assert choose_theme(None, workspace) is None
+
+
+def test_recent_themes_outlive_the_session(workspace):
+    """They are kept in the settings of this project, not in memory."""
+    from PySide6.QtCore import QSettings
+
+    from app.widgets.code_palette import recent_themes
+
+    first, second = theme_id(workspace, "Barriers"), theme_id(workspace, "Facilitators")
+    remember_theme(workspace, first)
+    remember_theme(workspace, second)
+    remember_theme(workspace, first)
+    stored = QSettings().value(f"coding/recent/{workspace.project_guid}")
+    assert [int(v) for v in stored] == [first, second]
+    assert recent_themes(workspace) == [first, second]
