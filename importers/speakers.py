@@ -64,7 +64,19 @@ NOT_SPEAKERS = {
     "right", "sure", "oh", "um", "er", "erm", "basically", "actually", "honestly", "like",
     "obviously", "because", "yeah", "yep", "hmm", "however", "therefore", "firstly",
     "secondly", "finally", "result", "results", "reason", "problem", "point", "thing",
+    # Transcript header fields (a line "Transcriber: J. Smith" is not a turn).
+    "transcriber", "transcribed by", "interviewer name", "interviewee name", "participant name",
+    "participant id", "respondent id", "pseudonym", "date of interview", "interview date",
+    "interview number", "interview no", "time of interview", "recorded", "recorded by",
+    "length of interview", "duration of interview", "setting", "ward", "wave", "session",
 }
+# A header field named by one of these and an identifier ("Site A:", "Group 2:",
+# "Session 3b:") labels the part of the study a transcript belongs to, not a speaker.
+NUMBERED_HEADERS = {
+    "site", "group", "focus group", "interview", "area", "ward", "wave", "session", "round",
+    "part", "section", "tape", "file", "recording", "case study", "transcript", "phase",
+}
+IDENTIFIER = re.compile(r"(?:[A-Za-z]|[A-Za-z]?\d+[A-Za-z]?|[IVX]+)$")
 # A label of several words starting with one of these is the start of a sentence
 # ("He said:", "The problem was:", "What happened was:"), not a name.
 SENTENCE_OPENERS = {
@@ -105,6 +117,9 @@ def plausible_speaker(label: str) -> bool:
     bare = re.sub(r"\s*[(\[].*$", "", label).rstrip(".").strip()
     core = re.sub(r"\s*\d+$", "", bare).lower()
     if core in NOT_SPEAKERS:
+        return False
+    head, _space, last = bare.rpartition(" ")
+    if head and head.lower() in NUMBERED_HEADERS and IDENTIFIER.match(last):
         return False
     if is_generic_label(label):
         return True

@@ -87,6 +87,18 @@ def test_preamble_is_kept_and_metadata_lines_are_not_speakers():
     assert document.metadata["date"] == "14 March 2013"
 
 
+def test_header_fields_naming_a_site_group_or_transcriber_are_not_speakers():
+    text = ("Site A: Northfield estate\nGroup 2: residents\nTranscriber: J. Smith\n"
+            "Interview date: 12 March 2010\nInterviewer: Hello.\nSite Manager: Hi, I run the depot.")
+    document = parse_text("t.txt", text.encode())
+    assert turns_of(document) == [
+        (None, "Site A: Northfield estate\nGroup 2: residents\nTranscriber: J. Smith\n"
+               "Interview date: 12 March 2010"),
+        ("Interviewer", "Hello."),
+        ("Site Manager", "Hi, I run the depot."),  # a role, not a header
+    ]
+
+
 def test_a_turn_runs_until_the_next_label_across_paragraphs():
     text = "Interviewer: Tell me more.\nJo: First point.\n\nSecond point.\nInterviewer: Thanks."
     document = parse_text("t.txt", text.encode())
