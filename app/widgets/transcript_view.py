@@ -1,19 +1,24 @@
 """The transcript view: where a researcher reads a transcript and codes it, for hours.
 
-A read-only ``QTextEdit`` shows the source's canonical text in a centred column of
-comfortable width, speaker labels bold, timestamps dimmed, interviewer turns muted on a
-tinted band. Codings are light tints of their theme colours over the elementary
-intervals of their overlaps, set as layout formats of the blocks they touch (a change
-of codings re-lays out only those blocks); the coding-stripe margin sits to the right.
-The column's width does not follow the stripes lane by lane: room for the lanes a
-transcript is estimated to need, and one more, is reserved when it opens, so coding it
-neither re-wraps the text nor measures the other codings again.
+A read-only editor (``transcript_text``) shows the source's canonical text in a centred
+column of comfortable width (``transcript_column``), speaker labels bold, timestamps
+dimmed, interviewer turns muted on a tinted band (``transcript_document``). Codings are
+light tints of their theme colours (``transcript_highlights``); the coding-stripe
+margin sits to the right of the column. This module ties them together: it opens a
+transcript, follows the workspace's changes, keeps the selection and the selected
+coding, and offers the coding actions, by key and by context menu
+(``transcript_menu``).
+
+Opening a transcript lays its text out once: the document is built and tinted before
+it has a layout, given the column's final width (with the stripe margin reserved for
+it), and only then shown; the stripes measure their bars after the text has painted.
+A later change of codings re-tints and re-lays out only the blocks it touches.
 
 Offsets crossing this module's public API are Python ``str`` indices into the canonical
 text; Qt counts UTF-16 units, and ``Utf16Offsets`` converts at the boundary.
 
 Keyboard (while the transcript has focus; a key the host window already binds is left
-to the window): Ctrl+= / Ctrl+- / Ctrl+0 zoom; Ctrl+Alt+S,
+to the window, ``transcript_shortcuts``): Ctrl+= / Ctrl+- / Ctrl+0 zoom; Ctrl+Alt+S,
 Ctrl+Alt+P, Ctrl+Alt+T ask to code the sentence, paragraph or turn at the cursor;
 Alt+Down / Alt+Up select the next or previous coding (shown strongly), which Delete
 removes; Ctrl+M edits the memo and Ctrl+Shift+R recodes the selected coding (or the one
@@ -23,106 +28,32 @@ coding at the cursor); the Menu key or Shift+F10 opens the context menu at the c
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
 from dataclasses import replace
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QFont,
-    QFontMetricsF,
-    QKeySequence,
-    QPalette,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextLayout,
-)
-from PySide6.QtWidgets import QMenu, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QColor, QFont, QPalette, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from app.commands.coding import delete_codings, uncode_passage
 from app.messages import show_error
 from app.mime import Passage, passage_mime
 from app.settings import FONT_SIZE, LINE_WIDTH, SHOW_STRIPES, Settings
-from app.widgets.coding_stripes import CodingStripes, estimate_lanes
+from app.widgets.coding_stripes import CodingStripes
 from app.widgets.memo_dialog import MemoDialog
+from app.widgets.transcript_column import ReadingColumn
+from app.widgets.transcript_document import build_document, swap_document
+from app.widgets.transcript_geometry import line_extent, offset_at_top, passage_extent, reveal
+from app.widgets.transcript_highlights import CodingTints
+from app.widgets.transcript_menu import UNITS, build_context_menu
+from app.widgets.transcript_shortcuts import OwnShortcuts
+from app.widgets.transcript_text import TranscriptText
 from app.workspace import USER_ERRORS, Change, Workspace, one_sentence
 from framework.coding import paragraph_at, sentence_at, turn_at
 from framework.sources import SourceNotFound
-from framework.transcript import (
-    CodingMark,
-    Transcript,
-    Utf16Offsets,
-    coverage_intervals,
-    load_marks,
-    load_transcript,
-)
+from framework.transcript import CodingMark, Transcript, Utf16Offsets, load_marks, load_transcript
 
 MIN_FONT, MAX_FONT = 7, 40
 MIN_LINE, MAX_LINE = 30, 200    # characters
-LINE_SPACING = 140          # per cent of the font's line height
-SIDE_PADDING = 16           # least margin either side of the text column, in pixels
-STRIPE_GAP = 10             # between the text column and the stripes
-DOCUMENT_MARGIN = 8         # inside the column, around the text
-TINT_ALPHA = 62             # a theme's tint over the page
-OVERLAP_ALPHA_STEP = 34     # each further theme on a stretch darkens it by this much
-SELECTED_ALPHA = 150
-WRAP_SLACK = 4              # characters a wrapped line loses to word breaks, about
-UNITS = ("sentence", "paragraph", "turn")
-
-
-class TranscriptText(QTextEdit):
-    """The reading column. It forwards what the view decides: the drag's contents, the
-    context menu, Ctrl+wheel zoom, and new margins when its size changes."""
-
-    def __init__(self, view: TranscriptView) -> None:
-        super().__init__(view)
-        self.view = view
-        self.setObjectName("transcript_text")
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QTextEdit.Shape.NoFrame)
-        self.setBackgroundRole(QPalette.ColorRole.Base)
-        self.setAutoFillBackground(True)  # the margins around the column are page too
-        self.setPlaceholderText("Choose a transcript in the sources list to read and code it.")
-        self.setAccessibleName("Transcript")
-        self._viewport_width = -1
-
-    def createMimeDataFromSelection(self):
-        mime = self.view.selection_mime()
-        return mime if mime is not None else super().createMimeDataFromSelection()
-
-    def contextMenuEvent(self, event) -> None:
-        if event.reason() == event.Reason.Mouse:
-            position = self.cursorForPosition(event.pos()).position()
-            self.view.open_context_menu(event.globalPos(), self.view.offsets.to_python(position))
-        else:
-            self.view.open_context_menu_at_cursor()
-
-    def wheelEvent(self, event) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120
-            if steps:
-                self.view.set_font_size(self.view.font_size + (1 if steps > 0 else -1))
-            event.accept()
-            return
-        super().wheelEvent(event)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if self.view.stripes.pending:  # a transcript just opened is on screen: now its stripes
-            QTimer.singleShot(0, self.view.stripes, self.view.stripes.settle)
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self.view.layout_column()
-        if self.viewport().width() != self._viewport_width:
-            self._viewport_width = self.viewport().width()
-            self.view.stripes.invalidate()  # lines re-wrapped: every bar moves
 
 
 class TranscriptView(QWidget):
@@ -145,22 +76,17 @@ class TranscriptView(QWidget):
         self.selected_coding: int | None = None
         self.memo_dialog: MemoDialog | None = None
         self.font_size = min(MAX_FONT, max(MIN_FONT, self.settings.get(FONT_SIZE)))
-        self.line_width = min(MAX_LINE, max(MIN_LINE, self.settings.get(LINE_WIDTH)))
-        self._formats: dict[tuple, QTextCharFormat] = {}
-        self._highlights: list[tuple[int, int, tuple]] = []
-        self._applied: dict[int, list[tuple[int, int, tuple]]] = {}
-        self._block_starts: list[int] = []
-        self._block_ends: list[int] = []
-        self._stripe_reserve = 0    # stripe margin the column leaves room for, in pixels
-        self._reserved_for = -1     # the editor width the reserve was estimated at
-        self._shortcut_defaults: dict[QAction, list[QKeySequence]] = {}
+        self.tints = CodingTints()
         self.text = TranscriptText(self)
         self.stripes = CodingStripes(self.text, self._measure)
         self.stripes.setVisible(bool(self.settings.get(SHOW_STRIPES)))
         self.stripes.coding_clicked.connect(self._on_stripe_clicked)
         self.stripes.context_menu_requested.connect(
             lambda coding_id, where: self.open_context_menu(where, None, coding_id))
-        self.stripes.width_wanted.connect(self._fit_stripes)
+        self.column = ReadingColumn(self.text, self.stripes, lambda: self.transcript,
+                                    min(MAX_LINE, max(MIN_LINE, self.settings.get(LINE_WIDTH))))
+        self.stripes.width_wanted.connect(self.column.fit_stripes)
+        self.shortcuts = OwnShortcuts(self, self.text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text)
@@ -168,6 +94,11 @@ class TranscriptView(QWidget):
         self.text.selectionChanged.connect(self._on_selection_changed)
         self._apply_font()
         self._build_actions()
+
+    @property
+    def line_width(self) -> int:
+        """The longest line of the column, in characters."""
+        return self.column.line_width
 
     # --- wiring -----------------------------------------------------------------------
 
@@ -203,11 +134,10 @@ class TranscriptView(QWidget):
         self.transcript = None
         self.selected_coding = None
         self.offsets = Utf16Offsets("")
-        self._highlights = []
-        self._stripe_reserve, self._reserved_for = 0, -1
+        self.column.forget_reserve()
         document = QTextDocument(self.text)
-        self._index_blocks(document)
-        self._swap_document(document)
+        self.tints.reset(document)
+        swap_document(self.text, document)
         self.stripes.set_marks([])
         self.layout_column()
         self._update_actions()
@@ -224,7 +154,7 @@ class TranscriptView(QWidget):
         cursor.setPosition(self.offsets.to_utf16(start))
         cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
         self.text.setTextCursor(cursor)
-        self._reveal(start, end)
+        reveal(self.text, self.offsets, start, end)
 
     def selected_span(self) -> tuple[int, int] | None:
         cursor = self.text.textCursor()
@@ -265,9 +195,15 @@ class TranscriptView(QWidget):
     def codings_at(self, offset: int) -> list[CodingMark]:
         return self.transcript.codings_at(offset) if self.transcript else []
 
+    def coding_mark(self, coding_id: int | None) -> CodingMark | None:
+        """The shown transcript's coding ``coding_id``, if it is (still) there."""
+        if self.transcript is None or coding_id is None:
+            return None
+        return next((m for m in self.transcript.codings if m.id == coding_id), None)
+
     def select_coding(self, coding_id: int) -> bool:
         """Select a coding's passage and show the coding strongly."""
-        mark = self._mark(coding_id)
+        mark = self.coding_mark(coding_id)
         if mark is None:
             return False
         self.selected_coding = coding_id
@@ -285,6 +221,11 @@ class TranscriptView(QWidget):
         start, end = span
         return passage_mime(Passage(self.transcript.source_id, start, end), self.transcript.text[start:end])
 
+    def highlights(self) -> list[tuple[int, int, QTextCharFormat]]:
+        """The coded stretches as painted: elementary intervals (Python offsets) and the
+        format each is tinted with."""
+        return self.tints.highlights()
+
     # --- reading comfort ----------------------------------------------------------------
 
     def set_font_size(self, points: int) -> None:
@@ -300,9 +241,9 @@ class TranscriptView(QWidget):
 
     def set_line_width(self, characters: int) -> None:
         """The longest line of the column, in characters (a Preferences setting)."""
-        self.line_width = min(MAX_LINE, max(MIN_LINE, int(characters)))
-        self.settings.set(LINE_WIDTH, self.line_width)
-        self._reserved_for = -1  # lines of another length: the lanes are estimated again
+        self.column.line_width = min(MAX_LINE, max(MIN_LINE, int(characters)))
+        self.settings.set(LINE_WIDTH, self.column.line_width)
+        self.column.estimate_again()  # lines of another length: the lanes are estimated again
         self.layout_column()
 
     def set_stripes_visible(self, visible: bool) -> None:
@@ -312,73 +253,80 @@ class TranscriptView(QWidget):
         self.layout_column()
 
     def layout_column(self) -> None:
-        """Centre a text column of the preferred width; the stripes go just right of it.
-        The column leaves room for the reserved stripe margin, not for the lanes of the
-        moment, so that a lane more or less never re-wraps the text."""
-        text = self.text
-        margins = text.viewportMargins()
-        left, right, stripes = self._column_margins()
-        if (margins.left(), margins.right()) != (left, right):
-            text.setViewportMargins(left, 0, right, 0)
-        viewport = text.viewport().geometry()
-        self.stripes.setGeometry(viewport.right() + 1 + STRIPE_GAP // 2, viewport.top(), stripes, viewport.height())
+        """Centre the text column in the editor, the stripes just right of it."""
+        self.column.layout()
 
-    def _column_margins(self) -> tuple[int, int, int]:
-        """The editor's left and right margins around the column, and the stripes' width."""
-        available = self._available_width()
-        shown = self.stripes.isVisibleTo(self.text)
-        if shown and self.transcript is not None and self._reserved_for != available:
-            self._reserve_stripes(available)  # a new width re-wraps anyway: estimate again
-        stripes = self.stripes.wanted_width() if shown else 0
-        reserved = max(stripes, self._stripe_reserve) if shown else 0
-        reserve = reserved + STRIPE_GAP if reserved else 0
-        column = self._column_width(available, reserve)
-        left = max(SIDE_PADDING, (available - column) // 2)
-        right = available - column - left
-        if right < reserve + SIDE_PADDING:
-            right = reserve + SIDE_PADDING
-            left = max(0, available - column - right)
-        return left, right, stripes
+    def _apply_font(self) -> None:
+        font = QFont(self.text.font())
+        font.setPointSize(self.font_size)
+        self.text.setFont(font)
+        palette = QPalette(self.palette())
+        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+            # A see-through selection keeps the coding tints beneath it visible.
+            highlight = QColor(palette.color(group, QPalette.ColorRole.Highlight))
+            highlight.setAlpha(110)
+            palette.setColor(group, QPalette.ColorRole.Highlight, highlight)
+            palette.setColor(group, QPalette.ColorRole.HighlightedText, palette.color(group, QPalette.ColorRole.Text))
+        self.text.setPalette(palette)
+        self.stripes.invalidate()
 
-    def _available_width(self) -> int:
-        margins = self.text.viewportMargins()
-        return self.text.viewport().width() + margins.left() + margins.right()
+    # --- presenting a transcript --------------------------------------------------------
 
-    def _column_width(self, available: int, reserve: int) -> int:
-        """The text column's width in an editor ``available`` pixels wide, ``reserve``
-        of them kept for the stripes."""
-        metrics = QFontMetricsF(self.text.font())
-        ideal = int(self.line_width * metrics.averageCharWidth() + 2 * DOCUMENT_MARGIN)
-        return max(80, min(ideal, available - reserve - 2 * SIDE_PADDING))
-
-    def _reserve_stripes(self, available: int) -> None:
-        """Reserve the stripe margin the shown codings will need, with a lane to spare,
-        estimated from the text alone: deciding it before the text is laid out lays it
-        out once, at its final width."""
-        self._reserved_for = available
-        marks = self.transcript.codings if self.transcript is not None else []
-        spans = [(m.start, m.end) for m in marks]
-        text = self.transcript.text if self.transcript is not None else ""
-        sample = text[:2000]
-        metrics = QFontMetricsF(self.text.font())
-        advance = metrics.horizontalAdvance(sample) / len(sample) if sample else metrics.averageCharWidth()
-        margin = 2 * DOCUMENT_MARGIN
-        lanes, wrap = 0, 0
-        for _ in range(2):  # a narrow column narrows with the reserve: once more at that width
-            reserve = self.stripes.width_for(lanes + 1) + STRIPE_GAP
-            wrapped = int((self._column_width(available, reserve) - margin) / max(1.0, advance)) - WRAP_SLACK
-            if wrapped == wrap:
-                break
-            wrap = wrapped
-            lanes = max(lanes, estimate_lanes(spans, text, wrap))
-        self._stripe_reserve = self.stripes.width_for(lanes + 1)
-
-    def _fit_stripes(self) -> None:
-        """The stripes' lanes changed: within the reserve only the stripes move; beyond
-        it the reserve grows (with a lane to spare) and the column narrows once."""
-        if self.stripes.wanted_width() > self._stripe_reserve:
-            self._stripe_reserve = self.stripes.width_for(self.stripes.lanes + 1)
+    def _present(self, transcript: Transcript, keep_view: bool) -> None:
+        anchor = self._top_offset() if keep_view else None
+        selection = self.selected_span() if keep_view else None
+        self.transcript = transcript
+        self.offsets = Utf16Offsets(transcript.text)
+        if not keep_view or (self.selected_coding is not None and self.coding_mark(self.selected_coding) is None):
+            self.selected_coding = None
+        document = build_document(transcript, self.offsets, self.text)
+        self.tints.reset(document)
+        self._decorate(document)  # before the swap: the text is laid out once, tints and all
+        # The column's final width (with the stripe margin this transcript needs) is
+        # the document's before it has a layout: it is laid out once, at that width,
+        # and not first unwrapped, as a document without a width would be.
+        self.stripes.set_marks([])  # the last transcript's lanes say nothing of this one's
+        self.column.estimate_again()
+        document.setTextWidth(self.column.text_width())
+        swap_document(self.text, document)
         self.layout_column()
+        # Restart the layout as one whole-document change: laid out the way setDocument
+        # leaves it, the first tint change afterwards re-lays out the whole text (25 ms
+        # for 15,000 words); started this way, every later change re-lays out only its
+        # own blocks. It costs nothing: the text is laid out afresh anyway.
+        document.markContentsDirty(0, document.characterCount())
+        self.stripes.invalidate()
+        # Measuring every coding lays out the whole text: the stripes do it once the
+        # text has painted (laid out only as far as it shows), not before.
+        self.stripes.set_marks(transcript.codings, later=True)
+        self.stripes.set_selected(self.selected_coding)
+        self.layout_column()
+        if selection is not None:
+            cursor = QTextCursor(self.text.document())
+            cursor.setPosition(self.offsets.to_utf16(min(selection[0], len(transcript.text))))
+            cursor.setPosition(self.offsets.to_utf16(min(selection[1], len(transcript.text))),
+                               QTextCursor.MoveMode.KeepAnchor)
+            self.text.setTextCursor(cursor)
+        if anchor is not None:
+            top, _bottom = line_extent(self.text, self.offsets.to_utf16(min(anchor, len(transcript.text))))
+            self.text.verticalScrollBar().setValue(int(top))
+        self._update_actions()
+
+    def _decorate(self, document: QTextDocument | None = None) -> None:
+        """Tint the shown codings, the selected one strongly; only blocks whose tints
+        changed are re-laid out."""
+        marks = self.transcript.codings if self.transcript is not None else []
+        self.tints.decorate(document or self.text.document(), marks, self.offsets.to_utf16, self.selected_coding)
+
+    def _measure(self, start: int, end: int) -> tuple[float, float]:
+        """Where the stripes draw ``text[start:end]``'s bar (read at measuring time, so
+        it follows the shown transcript's offsets)."""
+        return passage_extent(self.text, self.offsets, start, end)
+
+    def _top_offset(self) -> int | None:
+        if self.transcript is None:
+            return None
+        return offset_at_top(self.text, self.offsets)
 
     # --- changes ------------------------------------------------------------------------
 
@@ -399,7 +347,7 @@ class TranscriptView(QWidget):
         with self.workspace.read() as session:
             marks = load_marks(session, self.transcript.source_id)
         self.transcript = replace(self.transcript, codings=marks)
-        if self.selected_coding is not None and self._mark(self.selected_coding) is None:
+        if self.selected_coding is not None and self.coding_mark(self.selected_coding) is None:
             self.selected_coding = None
         self._decorate()
         self.stripes.set_marks(marks)
@@ -414,6 +362,32 @@ class TranscriptView(QWidget):
             self.clear()  # the source was deleted: nothing left to show
             return
         self._present(transcript, keep_view=True)
+
+    def _on_stripe_clicked(self, coding_id: int) -> None:
+        if self.select_coding(coding_id):
+            self.text.setFocus(Qt.FocusReason.MouseFocusReason)
+            self.coding_selected.emit(coding_id)
+
+    def _on_selection_changed(self) -> None:
+        if self.selected_coding is not None:
+            mark = self.coding_mark(self.selected_coding)
+            if mark is None or self.selected_span() != (mark.start, mark.end):
+                self.selected_coding = None  # the reader moved on: drop the strong highlight
+                self._decorate()
+                self.stripes.set_selected(None)
+                self._update_actions()
+        self.selection_changed.emit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.PaletteChange:  # light or dark: every colour derives from it
+            self.tints.forget_formats()
+            QTimer.singleShot(0, self._restyle)
+
+    def _restyle(self) -> None:
+        self._apply_font()
+        if self.transcript is not None:
+            self._present(self.transcript, keep_view=True)
 
     # --- coding actions ------------------------------------------------------------------
 
@@ -432,13 +406,13 @@ class TranscriptView(QWidget):
                                                  span[0], span[1], mark.theme_name))
 
     def remove_coding(self, coding_id: int) -> bool:
-        if self.workspace is None or self._mark(coding_id) is None:
+        if self.workspace is None or self.coding_mark(coding_id) is None:
             return False
         return self.workspace.run(delete_codings(self.workspace, [coding_id], {self.transcript.source_id}))
 
     def edit_memo(self, coding_id: int) -> MemoDialog | None:
         """Open the memo of a coding (window-modal; OK saves it as an undoable change)."""
-        mark = self._mark(coding_id)
+        mark = self.coding_mark(coding_id)
         if mark is None or self.workspace is None:
             return None
         dialog = MemoDialog(self.workspace, self.transcript.source_id, mark,
@@ -462,7 +436,7 @@ class TranscriptView(QWidget):
         if self.transcript is None or not self.transcript.codings:
             return False
         marks = self.transcript.codings
-        current = self._mark(self.selected_coding) if self.selected_coding else None
+        current = self.coding_mark(self.selected_coding) if self.selected_coding else None
         key = (current.start, current.end, current.id) if current else (self.cursor_offset(), -1, -1)
         ordered = [(m.start, m.end, m.id) for m in marks]
         if forward:
@@ -496,94 +470,12 @@ class TranscriptView(QWidget):
 
     def build_context_menu(self, offset: int | None = None, coding_id: int | None = None) -> QMenu:
         """The menu for a place in the text (``offset``) or for one coding's stripe."""
-        menu = QMenu(self)
-        menu.setObjectName("transcript_menu")
-        if offset is None:
-            mark = self._mark(coding_id)
-            offset = mark.start if mark else self.cursor_offset()
-        selection = self.selected_span()
-        if selection is not None:
-            _adder(menu)("code_selection", "&Code selection…", lambda: self.code_requested.emit(*selection))
-        for unit in UNITS:
-            _adder(menu)(f"code_{unit}", f"Code {unit} at cursor".replace(unit, f"&{unit}", 1),
-                         lambda _=False, u=unit: self.request_unit(u, offset))
-        menu.addSeparator()
-        self._add_uncode(menu, selection)
-        targets = [self._mark(coding_id)] if coding_id is not None else self._codings_for_menu(offset)
-        targets = [m for m in targets if m is not None]
-        self._add_per_coding(menu, "remove_coding", "&Remove coding", targets, self.remove_coding)
-        self._add_per_coding(menu, "recode", "Re&code…", targets, self.recode_requested.emit)
-        self._add_per_coding(menu, "edit_memo", "Edit &memo…", targets, self.edit_memo)
-        menu.addSeparator()
-        if selection is not None:
-            _adder(menu)("copy", "Cop&y", self.text.copy, QKeySequence.StandardKey.Copy)
-        menu.addAction(self.toggle_stripes_action)
-        return menu
+        return build_context_menu(self, offset, coding_id)
 
-    def _add_uncode(self, menu: QMenu, selection: tuple[int, int] | None) -> None:
-        """Uncode the selection from a theme of this coder that covers part of it."""
-        themes: dict[int, CodingMark] = {}
-        if selection is not None and self.workspace is not None:
-            for mark in self.transcript.codings:
-                if (mark.coder_id == self.workspace.coder_id and mark.start < selection[1]
-                        and selection[0] < mark.end):
-                    themes.setdefault(mark.theme_id, mark)
-        if len(themes) == 1:
-            mark = next(iter(themes.values()))
-            _adder(menu)("uncode", f"&Uncode selection from {mark.theme_name}",
-                         lambda: self.uncode_selection(mark.theme_id))
-        elif themes:
-            sub = menu.addMenu("&Uncode selection from")
-            sub.setObjectName("uncode_menu")
-            sub.menuAction().setObjectName("uncode_menu")
-            for theme_id, mark in sorted(themes.items(), key=lambda item: item[1].theme_path.casefold()):
-                _adder(sub)(f"uncode_{theme_id}", _menu_text(mark.theme_path),
-                            lambda _=False, t=theme_id: self.uncode_selection(t))
-        else:
-            action = _adder(menu)("uncode", "&Uncode selection", lambda: None)
-            action.setEnabled(False)
-            action.setToolTip("Select coded text first.")
-
-    def _add_per_coding(self, menu: QMenu, name: str, label: str, targets: list[CodingMark], act) -> None:
-        """One action for the one coding here (naming its theme), a submenu for several."""
-        if len(targets) <= 1:
-            mark = targets[0] if targets else None
-            text = label
-            if mark is not None:
-                text = f"{label.rstrip('…')} ({mark.theme_name})" + ("…" if label.endswith("…") else "")
-            action = _adder(menu)(name, _menu_text(text, keep_mnemonic=True),
-                                  lambda: act(mark.id) if mark else None)
-            action.setEnabled(mark is not None)
-            return
-        sub = menu.addMenu(label.rstrip("…"))  # the chosen item, not the submenu, opens a dialog
-        sub.setObjectName(f"{name}_menu")
-        sub.menuAction().setObjectName(f"{name}_menu")
-        for mark in targets:
-            who = "" if self.workspace and mark.coder_id == self.workspace.coder_id else f" · {mark.coder_name}"
-            _adder(sub)(f"{name}_{mark.id}", _menu_text(mark.theme_path + who),
-                        lambda _=False, i=mark.id: act(i))
-
-    def _codings_for_menu(self, offset: int) -> list[CodingMark]:
-        here = self.codings_at(offset)
-        if self.selected_coding is not None:
-            here.sort(key=lambda m: m.id != self.selected_coding)
-        return here
-
-    # --- actions ---------------------------------------------------------------------------
+    # --- keyboard actions ---------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        def action(name: str, text: str, slot, *shortcuts, tip: str = "") -> QAction:
-            act = QAction(text, self)
-            act.setObjectName(name)
-            self._shortcut_defaults[act] = [QKeySequence(s) for s in shortcuts]
-            act.setShortcuts(self._shortcut_defaults[act])
-            act.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            if tip:
-                act.setToolTip(tip)
-            act.triggered.connect(slot)
-            self.addAction(act)
-            return act
-
+        action = self.shortcuts.action
         self.zoom_in_action = action("zoom_in", "Zoom &In", lambda: self.set_font_size(self.font_size + 1),
                                      "Ctrl+=", "Ctrl++", tip="Larger transcript text")
         self.zoom_out_action = action("zoom_out", "Zoom &Out", lambda: self.set_font_size(self.font_size - 1),
@@ -619,28 +511,7 @@ class TranscriptView(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self._leave_host_shortcuts()
-
-    def _leave_host_shortcuts(self) -> None:
-        """Keys the host window already binds (its own Zoom In, say) are left to it: two
-        actions on one key while the transcript has focus cancel each other (Qt finds
-        the shortcut ambiguous and runs neither)."""
-        window = self.window()
-        taken: set[str] = set()
-        if window is not self:
-            for action in window.findChildren(QAction):
-                if action not in self._shortcut_defaults and self._overlaps(action):
-                    taken.update(key.toString() for key in action.shortcuts())
-        for action, keys in self._shortcut_defaults.items():
-            action.setShortcuts([key for key in keys if key.toString() not in taken])
-
-    def _overlaps(self, action: QAction) -> bool:
-        """Whether ``action``'s shortcut can be live while the transcript has focus."""
-        context = action.shortcutContext()
-        if context in (Qt.ShortcutContext.WindowShortcut, Qt.ShortcutContext.ApplicationShortcut):
-            return True
-        return any(isinstance(owner, QWidget) and (owner is self.text or owner.isAncestorOf(self.text))
-                   for owner in action.associatedObjects())
+        self.shortcuts.leave_to_host()
 
     def _on_current(self, act) -> None:
         coding_id = self.current_coding()
@@ -656,296 +527,6 @@ class TranscriptView(QWidget):
         for act in (self.edit_memo_action, self.recode_action):
             act.setEnabled(has_coding)
         self.remove_coding_action.setEnabled(self.selected_coding is not None)
-
-    # --- presenting a transcript --------------------------------------------------------
-
-    def _present(self, transcript: Transcript, keep_view: bool) -> None:
-        anchor = self._top_offset() if keep_view else None
-        selection = self.selected_span() if keep_view else None
-        self.transcript = transcript
-        self.offsets = Utf16Offsets(transcript.text)
-        if not keep_view or (self.selected_coding is not None and self._mark(self.selected_coding) is None):
-            self.selected_coding = None
-        document = self._build_document(transcript)
-        self._index_blocks(document)
-        self._decorate(document)  # before the swap: the text is laid out once, tints and all
-        # The column's final width (with the stripe margin this transcript needs) is
-        # the document's before it has a layout: it is laid out once, at that width,
-        # and not first unwrapped, as a document without a width would be.
-        self.stripes.set_marks([])  # the last transcript's lanes say nothing of this one's
-        self._reserved_for = -1
-        left, right, _stripes = self._column_margins()
-        document.setTextWidth(self._available_width() - left - right)
-        self._swap_document(document)
-        self.layout_column()
-        # Restart the layout as one whole-document change: laid out the way setDocument
-        # leaves it, the first tint change afterwards re-lays out the whole text (25 ms
-        # for 15,000 words); started this way, every later change re-lays out only its
-        # own blocks. It costs nothing: the text is laid out afresh anyway.
-        document.markContentsDirty(0, document.characterCount())
-        self.stripes.invalidate()
-        # Measuring every coding lays out the whole text: the stripes do it once the
-        # text has painted (laid out only as far as it shows), not before.
-        self.stripes.set_marks(transcript.codings, later=True)
-        self.stripes.set_selected(self.selected_coding)
-        self.layout_column()
-        if selection is not None:
-            cursor = QTextCursor(self.text.document())
-            cursor.setPosition(self.offsets.to_utf16(min(selection[0], len(transcript.text))))
-            cursor.setPosition(self.offsets.to_utf16(min(selection[1], len(transcript.text))),
-                               QTextCursor.MoveMode.KeepAnchor)
-            self.text.setTextCursor(cursor)
-        if anchor is not None:
-            top, _bottom = self._line(self.offsets.to_utf16(min(anchor, len(transcript.text))))
-            self.text.verticalScrollBar().setValue(int(top))
-        self._update_actions()
-
-    def _index_blocks(self, document: QTextDocument) -> None:
-        """Where each block (line of the canonical text) starts and ends, in UTF-16."""
-        self._applied = {}
-        self._block_starts, self._block_ends = [], []
-        block = document.begin()
-        while block.isValid():
-            self._block_starts.append(block.position())
-            self._block_ends.append(block.position() + block.length() - 1)
-            block = block.next()
-
-    def _swap_document(self, document: QTextDocument) -> None:
-        old = self.text.document()
-        ours = old is not document and old.parent() is self.text  # else the editor owns it
-        self.text.setDocument(document)
-        if ours:
-            old.deleteLater()
-
-    def _build_document(self, transcript: Transcript) -> QTextDocument:
-        """The text with its lasting formats (labels, times, interviewer turns), made
-        before the document has a layout, so that formatting it lays nothing out."""
-        document = QTextDocument(self.text)
-        document.setUndoRedoEnabled(False)
-        document.setDefaultFont(self.text.font())
-        document.setDocumentMargin(DOCUMENT_MARGIN)
-        document.setPlainText(transcript.text)
-        palette = self.text.palette()
-        line = QFontMetricsF(self.text.font()).lineSpacing()
-        body = QTextBlockFormat()
-        body.setLineHeight(LINE_SPACING, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        body.setBottomMargin(round(line * 0.55))
-        interviewer = QTextBlockFormat(body)
-        interviewer.setBackground(_blend(palette.color(QPalette.ColorRole.Base),
-                                         palette.color(QPalette.ColorRole.Highlight), 0.06))
-        muted = QTextCharFormat()
-        muted.setForeground(_blend(palette.color(QPalette.ColorRole.Text),
-                                   palette.color(QPalette.ColorRole.Base), 0.38))
-        label = QTextCharFormat()
-        label.setFontWeight(QFont.Weight.Bold)
-        time = QTextCharFormat()
-        time.setFontWeight(QFont.Weight.Normal)
-        time.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
-        to_utf16 = self.offsets.to_utf16
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.setBlockFormat(body)
-        for turn in transcript.turns:
-            if turn.interviewer:
-                cursor.setPosition(to_utf16(turn.label_start))
-                cursor.setPosition(to_utf16(turn.end), QTextCursor.MoveMode.KeepAnchor)
-                cursor.setBlockFormat(interviewer)
-                cursor.mergeCharFormat(muted)
-            if turn.label_start < turn.label_end:
-                cursor.setPosition(to_utf16(turn.label_start))
-                cursor.setPosition(to_utf16(turn.label_end), QTextCursor.MoveMode.KeepAnchor)
-                cursor.mergeCharFormat(label)
-                for start, end in turn.time_spans:
-                    cursor.setPosition(to_utf16(start))
-                    cursor.setPosition(to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-                    cursor.mergeCharFormat(time)
-        cursor.endEditBlock()
-        return document
-
-    def _decorate(self, document: QTextDocument | None = None) -> None:
-        """Tint every coded stretch, splitting overlaps into elementary intervals so they
-        blend instead of painting over each other. The tints are the blocks' own layout
-        formats (as a syntax highlighter sets them): only blocks whose tints changed are
-        touched, and Qt re-lays out just those, never the whole text."""
-        document = document or self.text.document()
-        wanted: dict[int, list[tuple[int, int, tuple]]] = {}
-        self._highlights = []
-        if self.transcript is not None:
-            marks = self.transcript.codings
-            starts, ends = self._block_starts, self._block_ends
-            to_utf16 = self.offsets.to_utf16
-            for interval in coverage_intervals(marks):
-                colours = tuple(sorted({marks[i].colour for i in interval.marks}))
-                strong = next((marks[i].colour for i in interval.marks if marks[i].id == self.selected_coding), None)
-                key = (colours, strong)
-                self._highlights.append((interval.start, interval.end, key))
-                low, high = to_utf16(interval.start), to_utf16(interval.end)
-                number = bisect_right(starts, low) - 1
-                while number < len(starts) and starts[number] < high:
-                    first, last = max(low, starts[number]), min(high, ends[number])
-                    if first < last:
-                        wanted.setdefault(number, []).append((first - starts[number], last - first, key))
-                    number += 1
-        for number in set(wanted) | set(self._applied):
-            ranges = wanted.get(number, [])
-            if self._applied.get(number) == ranges:
-                continue
-            block = document.findBlockByNumber(number)
-            if block.isValid():
-                block.layout().setFormats([self._range(*spec) for spec in ranges])
-                document.markContentsDirty(block.position(), block.length())
-        self._applied = wanted
-
-    def _range(self, start: int, length: int, key: tuple) -> QTextLayout.FormatRange:
-        format_range = QTextLayout.FormatRange()
-        format_range.start, format_range.length = start, length
-        format_range.format = self._tint(*key)
-        return format_range
-
-    def highlights(self) -> list[tuple[int, int, QTextCharFormat]]:
-        """The coded stretches as painted: elementary intervals (Python offsets) and the
-        format each is tinted with."""
-        return [(start, end, self._tint(*key)) for start, end, key in self._highlights]
-
-    def _tint(self, colours: tuple[str, ...], strong: str | None) -> QTextCharFormat:
-        key = (colours, strong)
-        found = self._formats.get(key)
-        if found is not None:
-            return found
-        fmt = QTextCharFormat()
-        mixed = _mix([QColor(c) for c in colours])
-        if strong is not None:
-            colour = QColor(strong)
-            colour.setAlpha(SELECTED_ALPHA)
-            fmt.setBackground(colour)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            fmt.setUnderlineColor(QColor(strong).darker(150))
-        else:
-            colour = QColor(mixed)
-            colour.setAlpha(min(170, TINT_ALPHA + OVERLAP_ALPHA_STEP * (len(colours) - 1)))
-            fmt.setBackground(colour)
-            if len(colours) > 1:  # two or more themes here: say so beyond the colour
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                fmt.setUnderlineColor(mixed.darker(160))
-        self._formats[key] = fmt
-        return fmt
-
-    def _apply_font(self) -> None:
-        font = QFont(self.text.font())
-        font.setPointSize(self.font_size)
-        self.text.setFont(font)
-        palette = QPalette(self.palette())
-        for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            # A see-through selection keeps the coding tints beneath it visible.
-            highlight = QColor(palette.color(group, QPalette.ColorRole.Highlight))
-            highlight.setAlpha(110)
-            palette.setColor(group, QPalette.ColorRole.Highlight, highlight)
-            palette.setColor(group, QPalette.ColorRole.HighlightedText, palette.color(group, QPalette.ColorRole.Text))
-        self.text.setPalette(palette)
-        self.stripes.invalidate()
-
-    # --- geometry ---------------------------------------------------------------------------
-
-    def _measure(self, start: int, end: int) -> tuple[float, float]:
-        """Top of the first line and bottom of the last line of ``text[start:end]``, in
-        document coordinates (the stripes' unit)."""
-        first = self._line(self.offsets.to_utf16(start))
-        last = self._line(max(self.offsets.to_utf16(end) - 1, self.offsets.to_utf16(start)))
-        return first[0], last[1]
-
-    def _line(self, position: int) -> tuple[float, float]:
-        document = self.text.document()
-        block = document.findBlock(position)
-        frame = document.documentLayout().blockBoundingRect(block)  # lays out up to here
-        layout = block.layout()
-        line = layout.lineForTextPosition(position - block.position())
-        if not line.isValid():
-            return frame.top(), frame.bottom()
-        top = layout.position().y() + line.y()
-        return top, top + line.height()
-
-    def _reveal(self, start: int, end: int) -> None:
-        top, bottom = self._measure(start, end) if start < end else self._measure(start, start + 1)
-        bar = self.text.verticalScrollBar()
-        height = self.text.viewport().height()
-        if top >= bar.value() and bottom <= bar.value() + height:
-            return
-        if bottom - top > height * 0.75:
-            bar.setValue(int(top - height * 0.1))
-        else:
-            bar.setValue(int((top + bottom - height) / 2))
-
-    def _top_offset(self) -> int | None:
-        if self.transcript is None:
-            return None
-        return self.offsets.to_python(self.text.cursorForPosition(QPoint(0, 0)).position())
-
-    # --- reactions ------------------------------------------------------------------------
-
-    def _mark(self, coding_id: int | None) -> CodingMark | None:
-        if self.transcript is None or coding_id is None:
-            return None
-        return next((m for m in self.transcript.codings if m.id == coding_id), None)
-
-    def _on_stripe_clicked(self, coding_id: int) -> None:
-        if self.select_coding(coding_id):
-            self.text.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.coding_selected.emit(coding_id)
-
-    def _on_selection_changed(self) -> None:
-        if self.selected_coding is not None:
-            mark = self._mark(self.selected_coding)
-            if mark is None or self.selected_span() != (mark.start, mark.end):
-                self.selected_coding = None  # the reader moved on: drop the strong highlight
-                self._decorate()
-                self.stripes.set_selected(None)
-                self._update_actions()
-        self.selection_changed.emit()
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange:  # light or dark: every colour derives from it
-            self._formats.clear()
-            QTimer.singleShot(0, self._restyle)
-
-    def _restyle(self) -> None:
-        self._apply_font()
-        if self.transcript is not None:
-            self._present(self.transcript, keep_view=True)
-
-
-def _adder(menu: QMenu):
-    def add(name: str, text: str, slot, shortcut=None) -> QAction:
-        action = menu.addAction(text)
-        action.setObjectName(name)
-        action.triggered.connect(slot)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        return action
-    return add
-
-
-def _menu_text(text: str, keep_mnemonic: bool = False) -> str:
-    """Theme names may contain "&", which a menu would take for a mnemonic."""
-    if keep_mnemonic:
-        head, amp, rest = text.partition("&")
-        return head + amp + rest[:1] + rest[1:].replace("&", "&&") if amp else text
-    return text.replace("&", "&&")
-
-
-def _mix(colours: list[QColor]) -> QColor:
-    if not colours:
-        return QColor("#999999")
-    count = len(colours)
-    return QColor(sum(c.red() for c in colours) // count, sum(c.green() for c in colours) // count,
-                  sum(c.blue() for c in colours) // count)
-
-
-def _blend(base: QColor, other: QColor, amount: float) -> QColor:
-    return QColor(round(base.red() + (other.red() - base.red()) * amount),
-                  round(base.green() + (other.green() - base.green()) * amount),
-                  round(base.blue() + (other.blue() - base.blue()) * amount))
 
 
 _warmed = threading.Event()
