@@ -25,7 +25,8 @@ dropped, and only the newest request's result is delivered.
 The GUI thread never waits for a job while it runs; ``wait_for_jobs`` exists for the
 moment the application quits, after everything has been asked to cancel. While jobs run,
 the heap that existed before them is kept out of Python's full garbage collections
-(``_hold_heap``), which would otherwise stall the GUI thread for 100-200 ms at a time.
+(``_hold_heap``), which would otherwise stall the GUI thread for 100-200 ms at a time,
+and handed back to the collector only when the app is idle (``collect_when_idle``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,18 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, SIGNAL, SLOT
+from PySide6.QtCore import (
+    SIGNAL,
+    SLOT,
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.messages import show_error
@@ -63,7 +75,7 @@ _running: set[Job] = set()  # keeps each job alive until its outcome reaches the
 
 
 def _hold_heap(job: Job) -> None:
-    """While any job runs, the objects that existed when it started are left out of
+    """While a job runs, every object that existed when it started is left out of
     Python's cyclic garbage collection (``gc.freeze``).
 
     A full collection holds the GIL while it walks every tracked object: with the GUI,
@@ -71,17 +83,45 @@ def _hold_heap(job: Job) -> None:
     the GUI thread whichever thread triggered it, and parsing a batch of Word files
     triggers several. Frozen, the collections a job causes walk only what it created
     (a few ms). Objects are only set aside, not kept: reference counting still frees
-    them, and the heap is released to the collector when the last job ends.
+    them. The frozen heap is not handed back when the job ends — that would make the next
+    full collection walk it all, mid-click — but in one go once the app has been idle a
+    while (``collect_when_idle``).
     """
-    if not _running:
-        gc.freeze()
+    gc.freeze()
     _running.add(job)
 
 
 def _release_heap(job: Job) -> None:
     _running.discard(job)
     if not _running:
-        gc.unfreeze()
+        collect_when_idle()
+
+
+IDLE_COLLECT_MS = 4_000
+_idle_timer: QTimer | None = None
+
+
+def collect_when_idle() -> None:
+    """Hand the frozen heap back to the collector, collect, and freeze what survives,
+    once no job has run for ``IDLE_COLLECT_MS``: the one long collection then falls in
+    a moment the user is not doing anything, and cycles of objects that died while
+    frozen are still reclaimed."""
+    global _idle_timer
+    if QCoreApplication.instance() is None:
+        return
+    if _idle_timer is None:
+        _idle_timer = QTimer()
+        _idle_timer.setSingleShot(True)
+        _idle_timer.timeout.connect(_collect_now)
+    _idle_timer.start(IDLE_COLLECT_MS)
+
+
+def _collect_now() -> None:
+    if _running:
+        return  # a job started since: it will ask again when it ends
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _pool(writes: bool) -> QThreadPool:

@@ -108,17 +108,19 @@ class SourcesModel(QAbstractItemModel):
             for node in changed:
                 node.source = fresh[node.source.id]
                 node.label = node.source.name
+            recounted = {i: s for i, s in stats.items() if self.stats.get(i) != s}
+            self.stats = dict(stats)
+            if self.pending != was_pending:
+                # Every count shows (or hides) at once: one announcement for every row,
+                # names and details included (each costs the proxy and view a pass).
+                self._sums.clear()
+                self._emit_changed([node for node in _walk(self.root) if node is not self.root],
+                                   NAME, CODED, COUNT_ROLES + DETAIL_ROLES)
+                return False
             self._emit_changed([node for node in changed if id(node) in renamed], NAME, CODED)
             # Turns or speakers only: what a proxy filters on, not what it sorts by.
             self._emit_changed([node for node in changed if id(node) not in renamed], NAME, NAME, DETAIL_ROLES)
-            recounted = {i: s for i, s in stats.items() if self.stats.get(i) != s}
-            self.stats = dict(stats)
-            if self.pending != was_pending:  # every count shows (or hides) at once
-                self._sums.clear()
-                self._emit_changed([node for node in _walk(self.root) if node is not self.root],
-                                   WORDS, CODED, COUNT_ROLES)
-            else:
-                self.update_stats(recounted)
+            self.update_stats(recounted)
             return False
         self.stats = dict(stats)
         self._sums.clear()

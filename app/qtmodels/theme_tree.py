@@ -113,6 +113,9 @@ def _shape(rows: list[ThemeRow]) -> list[tuple[int, int | None]]:
     return [(row.id, row.parent_id) for row in rows]
 
 
+FEW_CHANGES = 24  # up to this many changed rows are announced one by one
+
+
 class ThemeTreeModel(QAbstractItemModel):
     #: A drop merged theme ``source`` into theme ``target`` (after confirmation).
     merged = Signal(int, int)
@@ -311,7 +314,15 @@ class ThemeTreeModel(QAbstractItemModel):
     def _set_counts(self, counts: dict[int, ThemeCounts], *, force: bool = False) -> None:
         if counts == self._counts and not force:
             return
+        changed = [i for i in self._nodes if counts.get(i) != self._counts.get(i)]
         self._counts = counts
+        if not force and len(changed) <= FEW_CHANGES:
+            # After one coding only its theme and their ancestors change: repaint those
+            # rows, not every row of the tree (each change costs the views a relayout).
+            for theme_id in changed:
+                node = self._nodes[theme_id]
+                self.dataChanged.emit(self._index(node, CODINGS), self._index(node, SOURCES))
+            return
         for parent in [None, *self._nodes.values()]:
             siblings = self._roots if parent is None else parent.children
             if siblings:

@@ -335,7 +335,10 @@ class TranscriptView(QWidget):
             return
         source_id = self.transcript.source_id
         if change.touches("sources"):
-            self._reload(source_id)
+            # A change naming other sources (an import, a rename elsewhere) leaves this
+            # text as it is; one naming none may touch anything, so reload.
+            if not change.source_ids or source_id in change.source_ids:
+                self._reload(source_id)
         elif change.touches("themes") or (change.touches("codings")
                                            and (not change.source_ids or source_id in change.source_ids)):
             self.refresh_codings()
