@@ -29,6 +29,17 @@ def settle(app: QApplication, rounds: int = 20) -> None:
         QTest.qWait(10)
 
 
+def settle_panes(app: QApplication, window) -> None:
+    """Wait for the panes' background reads (counts, passages) to be shown."""
+    import time
+
+    deadline = time.monotonic() + 30
+    panes = (window.sources, window.framework, window.extracts)
+    while any(pane.is_loading() for pane in panes) and time.monotonic() < deadline:
+        settle(app, rounds=2)
+    settle(app)
+
+
 def save(widget, folder: Path, name: str) -> Path:
     path = folder / f"{name}.png"
     widget.grab().save(str(path))
@@ -93,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     first = codings[len(codings) // 3]
     window.jump_to_passage(source_id, first.start, first.end)
     window.framework.select_theme(first.theme_id)
-    settle(app)
+    settle_panes(app, window)
     save(window, folder, "1-main-window")
     save(window.transcript, folder, "2-transcript-stripes")
 
