@@ -1,9 +1,8 @@
-"""The one exception type the core raises for things a user can get wrong.
+"""The core's user-facing error type (defined in ``models.errors``, which every layer
+may import). ``str(error)`` is always one sentence that names the thing (theme, source,
+cell…), fit for a message box or the command line. Anything else escaping the core is a
+bug."""
 
-``str(error)`` is always one sentence that names the thing (theme, source, cell…), fit
-for a message box or the command line. Anything else escaping the core is a bug.
-"""
+from models.errors import CharterError
 
-
-class CharterError(ValueError):
-    pass
+__all__ = ["CharterError"]

@@ -56,8 +56,7 @@ _FOLD_EXCEPTIONS = {"µ": "μ", "ſ": "s", "ẛ": "s", "İ": "i", "Ǡ": "ǡ", "�
 class QueryError(CharterError):
     """The query cannot be understood; ``str(error)`` is one sentence for the user.
 
-    A ``CharterError``, hence a ``ValueError``: the CLI and GUI report it like any other
-    mistake a user can make."""
+    A ``CharterError``: the CLI and GUI report it like any other mistake a user can make."""
 
 
 # --------------------------------------------------------------------------- words

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Participant, Site, Source, Turn
+from models.errors import CharterError
 
 
-class SourceNotFound(LookupError):
+class SourceNotFound(CharterError):
     """No source, or more than one, answers to the name or id given."""
 
 

@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Theme
+from models.errors import CharterError
 
 DEFAULT_COLOUR = "#999999"
 
 
-class TemplateError(ValueError):
+class TemplateError(CharterError):
     """A template name that does not exist, or a template file that is malformed."""
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.errors import CharterError
 
-class ImportFailure(Exception):
+
+class ImportFailure(CharterError):
     """A file cannot be imported; ``str(error)`` is one sentence naming the file."""
 
 

@@ -23,7 +23,7 @@ from importers.assemble import assemble
 from importers.document import ImportFailure, ParsedDocument
 from importers.registry import SUPPORTED_EXTENSIONS, reader_for
 from importers.safety import read_file
-from importers.speakers import custom_conventions
+from importers.speakers import SpeakerPatternError, custom_conventions
 from importers.sheet_values import parse_date
 from importers.sheets import (
     AttributesSheet,
@@ -36,6 +36,7 @@ from importers.sheets import (
 from importers.store import SourcePlan, Speaker, default_speaker, get_or_create_site, set_attribute, store_document
 from models import METHODS, Source
 from models.canonical import content_hash
+from models.errors import CharterError
 from models.project import Project
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -87,7 +88,7 @@ class ImportReport:
         return [r for r in self.results if r.status == "failed"]
 
 
-class ImportSetupError(ValueError):
+class ImportSetupError(CharterError):
     """The batch cannot start (a bad sheet, a bad option); nothing was imported."""
 
 
@@ -149,7 +150,7 @@ def read_sheets(options: ImportOptions) -> Sheets:
     before any file is read. ``ImportSetupError`` (one sentence) if the batch cannot start."""
     try:
         custom_conventions(options.speaker_patterns)
-    except ValueError as error:
+    except SpeakerPatternError as error:
         raise ImportSetupError(str(error)) from error
     return Sheets(options)
 

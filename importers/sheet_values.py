@@ -18,11 +18,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from models.sources import METHODS
+from models.errors import CharterError
 
 Cell = str | int | float | bool | date | datetime | time | None
 
 
-class SheetError(ValueError):
+class SheetError(CharterError):
     """A sheet cannot be used; ``str(error)`` is one sentence naming the sheet file."""
 
 

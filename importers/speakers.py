@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from models.errors import CharterError
+
 # A name: up to five words starting with a letter, optionally followed by a qualifier in
 # brackets ("Participant 2 (male, 40s)", "Dr Smith [GP]").
 _NAME = (r"(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,4}?"
@@ -154,6 +156,10 @@ def parse_timestamp(value: str) -> float | None:
     return hours * 3600 + minutes * 60 + seconds + millis / 1000
 
 
+class SpeakerPatternError(CharterError):
+    """A user's speaker pattern cannot be used; the message names the pattern."""
+
+
 def custom_conventions(patterns: list[str]) -> list[Convention]:
     """User-supplied patterns; each must have a ``name`` group."""
     conventions = []
@@ -161,9 +167,9 @@ def custom_conventions(patterns: list[str]) -> list[Convention]:
         try:
             pattern = re.compile(source if source.startswith("^") else "^" + source)
         except re.error as error:
-            raise ValueError(f"Speaker pattern {source!r} is not a valid regular expression: {error}.") from error
+            raise SpeakerPatternError(f"Speaker pattern {source!r} is not a valid regular expression: {error}.") from error
         if "name" not in pattern.groupindex:
-            raise ValueError(f"Speaker pattern {source!r} needs a (?P<name>…) group for the speaker.")
+            raise SpeakerPatternError(f"Speaker pattern {source!r} needs a (?P<name>…) group for the speaker.")
         conventions.append(Convention(f"custom-{number}", pattern, needs_colon=False))
     return conventions
 

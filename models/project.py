@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.engine import database_url, make_engine
+from models.errors import CharterError
 from models.migrations import alembic_config, head_revision, known_revisions
 from models.project_meta import ProjectInfo
 from models.sqlite_file import NotADatabaseError, backup_copy, check_sqlite_header, read_only_tables
@@ -27,7 +28,7 @@ from models.sqlite_file import NotADatabaseError, backup_copy, check_sqlite_head
 CHARTER_TABLES = {"project", "sources", "themes", "codings"}
 
 
-class ProjectError(Exception):
+class ProjectError(CharterError):
     """A project cannot be opened or created; ``str(error)`` is one sentence for the user."""
 
 

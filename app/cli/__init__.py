@@ -12,11 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app.cli import analysis, codebook, coding, project, transcripts
-from app.cli.common import CommandError
 from framework.errors import CharterError
-from framework.templates import TemplateError
-from importers.service import ImportSetupError
-from models.project import ProjectError
 
 GROUPS = (project, transcripts, codebook, coding, analysis)
 
@@ -36,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         return handler(args)
-    except (ProjectError, TemplateError, CommandError, CharterError, ImportSetupError) as error:
+    except CharterError as error:
         print(f"charter: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped into `head` and the like: not an error

@@ -8,10 +8,11 @@ import json
 import os
 
 from framework.coders import ensure_coder
+from framework.errors import CharterError
 from models.project import Project
 
 
-class CommandError(Exception):
+class CommandError(CharterError):
     """A failure to report to the user as one sentence."""
 
 

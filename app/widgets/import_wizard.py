@@ -48,7 +48,7 @@ from app.workspace import Change, Workspace
 from importers.preview import FORMAT_NAMES, FilePreview, batch_warnings, describe_sheet, import_choices, preview_files
 from importers.service import SUPPORTED_EXTENSIONS, ImportOptions, ImportReport, import_files
 from importers.sheets import SheetError
-from importers.speakers import custom_conventions
+from importers.speakers import SpeakerPatternError, custom_conventions
 from models import METHODS
 
 TRANSCRIPT_FILTER = (
@@ -392,7 +392,7 @@ class DetailsPage(QWizardPage):
         patterns = self.speaker_patterns()
         try:
             custom_conventions(patterns)
-        except ValueError as error:
+        except SpeakerPatternError as error:
             self.pattern_error = str(error)
             _show_status(self.patterns_status, self.pattern_error, error=True)
         else:

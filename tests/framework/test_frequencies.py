@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from framework import nlp
+from framework.errors import CharterError
 from framework.frequencies import countable_words, word_frequencies
 from tests.framework.test_search import import_study
 
@@ -92,7 +93,7 @@ def test_an_empty_project_has_empty_groups(project):
 
 
 def test_an_unknown_grouping_is_refused(project):
-    with pytest.raises(ValueError, match="grouped by site or type"):
+    with pytest.raises(CharterError, match="grouped by site or type"):
         frequencies(project, by="method")
 
 

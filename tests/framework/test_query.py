@@ -12,6 +12,7 @@ import unicodedata
 
 import pytest
 
+from framework.errors import CharterError
 from framework.query import (
     And,
     Near,
@@ -127,7 +128,7 @@ def test_a_malformed_query_is_one_sentence_naming_the_problem_and_where(query, m
     with pytest.raises(QueryError) as raised:
         parse(query)
     assert str(raised.value) == message
-    assert isinstance(raised.value, ValueError)
+    assert isinstance(raised.value, CharterError)
 
 
 # --------------------------------------------------------------------------- rendering
