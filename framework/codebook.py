@@ -114,6 +114,21 @@ def theme_tree(session: Session) -> list[ThemeNode]:
     return build(None)
 
 
+def place_for_new_theme(session: Session, path: str, parent_id: int | None = None) -> tuple[int | None, str]:
+    """The parent and name of a theme typed as a path, as every command reads a path:
+    "Facilitators/Co-location" is "Co-location" under Facilitators (a "/" inside a
+    name is written "\\/"), below ``parent_id`` when one is given. The themes named
+    before the last "/" must exist already."""
+    parts = split_path(path)
+    for depth, part in enumerate(parts[:-1], start=1):
+        found = _named(session, parent_id, part)
+        if not found:
+            typed = "/".join(_escape(name) for name in parts[:depth])
+            raise CharterError(f"There is no theme {typed!r} to add {parts[-1]!r} under.")
+        parent_id = found[0].id
+    return parent_id, parts[-1]
+
+
 def descendant_ids(session: Session, theme_id: int) -> list[int]:
     """The theme and every theme below it."""
     pairs = session.execute(select(Theme.id, Theme.parent_id)).all()

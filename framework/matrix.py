@@ -21,6 +21,7 @@ summaries. On a 10-million-word study this stays within twice the time of the ba
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from collections.abc import Iterator, MutableMapping
 from itertools import chain
@@ -29,7 +30,7 @@ import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from framework.codebook import theme_paths
+from framework.codebook import theme_paths, theme_tree
 from framework.driver_rows import driver_rows
 from framework.errors import CharterError
 from importers.store import VALUE_TABLES
@@ -191,12 +192,16 @@ def build_matrix(
     *,
     rows: str = "participant",
     group_by: tuple[str, ...] = ("site", "type"),
-    depth: int = 1,
+    depth: int | None = 1,
     filters: dict[str, str] | None = None,
     coder_id: int | None = None,
 ) -> Matrix:
+    """The matrix with columns at ``depth`` (1: top-level themes), or with every theme
+    a column of its own when ``depth`` is None (see ``_every_theme``)."""
     if rows not in ROW_KINDS:
         raise CharterError(f"Rows can be {', '.join(ROW_KINDS)}, not {rows!r}.")
+    if depth is None:
+        return _every_theme(session, rows=rows, group_by=group_by, filters=filters, coder_id=coder_id)
     if depth < 1:
         raise CharterError("The theme depth starts at 1 (top-level themes).")
     columns, column_of = _columns(session, depth)
@@ -211,6 +216,34 @@ def build_matrix(
     if rows == "participant":
         _attach_summaries(session, matrix, {c.id for c in columns})
     return matrix
+
+
+def _every_theme(session: Session, **options) -> Matrix:
+    """Every theme a column, in tree order, a parent counting its sub-themes too: the
+    matrices at each depth, merged. A summary can be charted into a cell at any level of
+    the framework, so this is the matrix in which every summary has its cell (the CSV
+    export's). The rows, and so the row totals, are the same at every depth."""
+    tree = list(_tree_order(theme_tree(session)))
+    levels = max((depth for _theme, depth in tree), default=1)
+    matrices = [build_matrix(session, depth=depth, **options) for depth in range(1, levels + 1)]
+    order = {theme_id: position for position, (theme_id, _depth) in enumerate(tree)}
+    columns = {column.id: column for matrix in matrices for column in matrix.columns}
+    cells: dict[tuple[int | str, int], MatrixCell] = {}
+    column_totals: dict[int, MatrixCell] = {}
+    # Shallowest last, so it wins: a parent's own column counts its sub-themes, while a
+    # deeper matrix may hold a column for it that counts only what was coded to it directly.
+    for matrix in reversed(matrices):
+        cells.update(matrix.cells.items())
+        column_totals.update(matrix.column_totals)
+    return Matrix(matrices[0].rows, sorted(columns.values(), key=lambda column: order[column.id]), cells,
+                  matrices[0].row_totals, column_totals)
+
+
+def _tree_order(nodes, depth: int = 1) -> Iterator[tuple[int, int]]:
+    """(theme id, depth) of every theme, parents before their sub-themes, siblings in order."""
+    for node in nodes:
+        yield node.id, depth
+        yield from _tree_order(node.children, depth + 1)
 
 
 def _count(session, matrix: Matrix, kind: str, column_of, row_ids, spoken, participants, sources, coder_id) -> None:
@@ -428,60 +461,93 @@ def _filtered_ids(session: Session, filters: dict[str, str]) -> tuple[set[int] |
 
 
 def _rows(session: Session, kind: str, group_by, participants, sources) -> list[MatrixRow]:
+    """The rows in the order a researcher expects: by group (sites in their own order,
+    anything else alphabetically, numbers by value, "(none)" last), then sites by their
+    position and everything else by name. With a filter, only rows it lets through."""
     # Sites and participant types are already the groups: they are not grouped again.
     groupers = [] if kind in ("site", "type") else [_grouper(session, kind, name) for name in group_by]
+    allowed = _allowed_participants(session, participants, sources)
+    facts = [f for f in _participant_facts(session) if allowed is None or f.id in allowed]
     if kind == "participant":
-        facts = [f for f in _participant_facts(session) if participants is None or f.id in participants]
-        if sources is not None:
-            speaking = set(session.scalars(select(Turn.participant_id).where(Turn.source_id.in_(sources))))
-            facts = [f for f in facts if f.id in speaking]
-        items = [(f.id, f.name, f.site_name, f.participant_type, (f.position if f.site_name else 10**9, f.site_name or "")) for f in facts]
+        items = [(f.id, f.name, f.site_name, f.participant_type, _natural(f.name)) for f in facts]
     elif kind == "source":
-        query = select(Source.id, Source.name, Site.name, Site.position).outerjoin(Site, Site.id == Source.site_id)
-        items = [(i, n, s, None, (p if s else 10**9, s or "")) for i, n, s, p in session.execute(query)
-                 if sources is None or i in sources]
+        if allowed is not None:
+            speaking = set(session.scalars(select(Turn.source_id).where(Turn.participant_id.in_(allowed)).distinct()))
+            sources = speaking if sources is None else speaking & sources
+        query = select(Source.id, Source.name, Site.name).outerjoin(Site, Site.id == Source.site_id)
+        items = [(i, n, s, None, _natural(n)) for i, n, s in session.execute(query) if sources is None or i in sources]
     elif kind == "site":
-        items = [(i, n, n, None, (p, n)) for i, n, p in session.execute(select(Site.id, Site.name, Site.position))]
+        kept = None if allowed is None else {f.site_id for f in facts}
+        items = [(i, n, n, None, (p, _natural(n))) for i, n, p in session.execute(select(Site.id, Site.name, Site.position))
+                 if kept is None or i in kept]
     else:
-        types = sorted({f.participant_type for f in _participant_facts(session) if f.participant_type})
-        items = [(t, t, None, t, (0, "")) for t in types]
+        types = {f.participant_type for f in facts if f.participant_type}
+        items = [(t, t, None, t, _natural(t)) for t in types]
     rows = []
-    for row_id, label, site, ptype, site_order in items:
-        parts = [grouper(row_id) for grouper in groupers]
-        rows.append((tuple(_order(part, site_order) for part in parts), label.casefold(),
-                     MatrixRow(row_id, label, site, ptype, " / ".join(parts))))
-    return [row for *_key, row in sorted(rows, key=lambda item: (item[0], item[1]))]
+    for row_id, label, site, ptype, own_order in items:
+        groups = [grouper(row_id) for grouper in groupers]
+        rows.append(((tuple(order for _label, order in groups), own_order, row_id),
+                     MatrixRow(row_id, label, site, ptype, " / ".join(label for label, _order in groups))))
+    return [row for _key, row in sorted(rows, key=lambda item: item[0])]
 
 
-def _order(part: str, site_order: tuple) -> tuple:
-    return (1, "") if part == "(none)" else (0, part.casefold())
+def _allowed_participants(session: Session, participants, sources) -> set[int] | None:
+    """The (non-interviewer) participants a filter lets through: those it names, who
+    speak in the sources it names. None when nothing is filtered."""
+    if participants is None and sources is None:
+        return None
+    allowed = set(participants) if participants is not None else {f.id for f in _participant_facts(session)}
+    if sources is not None:
+        allowed &= set(session.scalars(select(Turn.participant_id).where(Turn.source_id.in_(sources)).distinct()))
+    return allowed
+
+
+NO_GROUP = "(none)"
+
+
+def _natural(text: str) -> tuple:
+    """A sort key ignoring case, with numbers in numeric order ("Site 2" before "Site 10")."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text.casefold()) if part)
+
+
+def _by_label(label: str) -> tuple[str, tuple]:
+    return label, ((1,) if label == NO_GROUP else (0, _natural(label)))
 
 
 def _grouper(session: Session, kind: str, name: str):
-    """A function giving a row's label for one grouping (site, type, method or attribute)."""
+    """A function giving a row's group for one grouping (site, type, method or attribute):
+    its label and its place among the groups. Sites keep the order the project gives them
+    (their position), as the study's tables do, rather than the order of their names."""
     key = name.casefold()
+    site_order = {site_name: (0, position, _natural(site_name))
+                  for site_name, position in session.execute(select(Site.name, Site.position))}
+
+    def by_site(site_name: str | None) -> tuple[str, tuple]:
+        return (site_name, site_order[site_name]) if site_name else (NO_GROUP, (1,))
+
     if kind == "participant":
         facts = {f.id: f for f in _participant_facts(session)}
         if key == "site":
-            return lambda row_id: facts[row_id].site_name or "(none)"
+            return lambda row_id: by_site(facts[row_id].site_name)
         if key == "type":
-            return lambda row_id: facts[row_id].participant_type or "(none)"
+            return lambda row_id: _by_label(facts[row_id].participant_type or NO_GROUP)
     if kind == "source":
         info = {i: (s, m) for i, s, m in session.execute(
             select(Source.id, Site.name, Source.method).outerjoin(Site, Site.id == Source.site_id))}
         if key == "site":
-            return lambda row_id: info[row_id][0] or "(none)"
+            return lambda row_id: by_site(info[row_id][0])
         if key in ("method", "type"):
-            return lambda row_id: info[row_id][1]
+            return lambda row_id: _by_label(info[row_id][1])
     found = _attribute_values(session, name)
     if found is None:
         raise CharterError(f"There is no attribute {name!r} to group by.")
     owner_kind, values = found
     if owner_kind == kind:
-        return lambda row_id: values.get(row_id) or "(none)"
+        return lambda row_id: _by_label(values.get(row_id) or NO_GROUP)
     if owner_kind == "site" and kind == "participant":
         facts = {f.id: f.site_id for f in _participant_facts(session)}
-        return lambda row_id: values.get(facts[row_id]) or "(none)"
+        return lambda row_id: _by_label(values.get(facts[row_id]) or NO_GROUP)
     raise CharterError(f"Rows of {kind}s cannot be grouped by the {owner_kind} attribute {name!r}.")
 
 

@@ -39,6 +39,9 @@ from framework.errors import CharterError
 
 DEFAULT_NEAR = 10
 MAX_NEAR = 1_000_000  # more words than any turn has; FTS5 wraps distances past 2**31
+# Deeper than anyone writes by hand, and shallow enough that parsing and rendering the
+# query (both recursive) stay far from Python's recursion limit.
+MAX_NESTING = 32
 
 # A word as unicode61 sees it: letters and digits (not "_"); combining accents
 # (U+0300–U+036F) continue a word, and folding drops them.
@@ -270,6 +273,9 @@ def _check_parentheses(lexemes: Sequence[_Lexeme]) -> None:
     for lexeme in lexemes:
         if lexeme.kind == "(":
             open_positions.append(lexeme.position)
+            if len(open_positions) > MAX_NESTING:
+                raise _error(f"Parentheses nest more than {MAX_NESTING} deep {{at}}; "
+                             "take some of them out", lexeme.position)
         elif lexeme.kind == ")":
             if not open_positions:
                 raise _error("Unbalanced parenthesis {at}", lexeme.position)
@@ -354,17 +360,16 @@ class _Parser:
                 )
             return None
         node = wanted[0] if len(wanted) == 1 else And(tuple(wanted))
-        for _, exclude in unwanted:
-            node = Not(node, exclude)
-        return node
+        return _without(node, [exclude for _, exclude in unwanted])
 
     def parse_not(self) -> Node:
         node = self.parse_near()
+        excluded: list[Node] = []
         while (lexeme := self.peek()) is not None and lexeme.kind == "op" and lexeme.text == "NOT":
             self.take()
             self.expect_operand_after(lexeme)
-            node = Not(node, self.parse_near())
-        return node
+            excluded.append(self.parse_near())
+        return _without(node, excluded)
 
     def parse_near(self) -> Node:
         first_position = self.peek().position
@@ -427,6 +432,15 @@ class _Parser:
                 or closing is None or closing.kind != ")":
             raise _error("NEAR {at} needs a whole number of words after its comma, as in NEAR(a b, 5)", near.position)
         return min(int(number.text), MAX_NEAR)
+
+
+def _without(node: Node, excluded: list[Node]) -> Node:
+    """``node`` without any of ``excluded``: one ``Not`` over an ``Or``, however many
+    words are left out, so a long "a NOT b NOT c …" stays a shallow tree (a chain of
+    nested ``Not``s would be as deep as the query is long)."""
+    if not excluded:
+        return node
+    return Not(node, excluded[0] if len(excluded) == 1 else Or(tuple(excluded)))
 
 
 def _nothing_before(lexeme: _Lexeme) -> QueryError:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app.cli import analysis, codebook, coding, project, transcripts
+from app.cli.common import check_text_arguments
 from framework.errors import CharterError
 
 GROUPS = (project, transcripts, codebook, coding, analysis)
@@ -31,6 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        check_text_arguments(args, skip=getattr(args, "parsed_later", ()))
         return handler(args)
     except CharterError as error:
         print(f"charter: {error}", file=sys.stderr)

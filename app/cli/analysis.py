@@ -29,6 +29,16 @@ def _filters(values: list[str] | None) -> dict[str, str]:
     return filters
 
 
+def _depth(text: str) -> int | None:
+    """``--depth``: a level, or "all" for every theme as a column of its own (None)."""
+    if text.strip().lower() == "all":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a level; give a number such as 2, or all") from None
+
+
 def cmd_matrix(args: argparse.Namespace) -> int:
     group_by = tuple(part.strip() for part in args.group_by.split(",") if part.strip())
     with open_project(args.project) as project, project.session() as session:
@@ -139,7 +149,8 @@ def register(sub) -> None:
     matrix.add_argument("--rows", choices=ROW_KINDS, default="participant")
     matrix.add_argument("--group-by", default="site,type", metavar="A,B",
                         help="group rows by site, type, method or any attribute (default: site,type)")
-    matrix.add_argument("--depth", type=int, default=1, help="theme level for columns (1 = top level)")
+    matrix.add_argument("--depth", type=_depth, default=1, metavar="N|all",
+                        help="theme level for columns (1 = top level; all = every theme a column)")
     matrix.add_argument("--filter", action="append", metavar="NAME=VALUE",
                         help="keep rows with this site, type, method or attribute value (repeatable)")
     matrix.add_argument("--format", choices=("table", "json", "csv"), default="table")

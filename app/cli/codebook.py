@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import CommandError, add_coder_option, add_project_argument, coder_id, print_json
+from app.cli.common import (
+    CommandError,
+    add_coder_option,
+    add_project_argument,
+    check_text_arguments,
+    coder_id,
+    print_json,
+)
 from framework.codebook import (
     add_theme,
     define_theme,
@@ -13,8 +20,11 @@ from framework.codebook import (
     find_theme,
     merge_themes,
     move_theme,
+    place_for_new_theme,
     recolour_theme,
     rename_theme,
+    split_path,
+    theme_paths,
     theme_tree,
 )
 from framework.codebook_io import (
@@ -56,15 +66,19 @@ def cmd_theme_change(args: argparse.Namespace) -> int:
 
 
 def _add(session, args) -> str:
-    theme_id = add_theme(session, args.name, parent_id=_parent_id(session, args.parent), colour=args.colour,
-                         description=args.description or "")
-    return f"Added theme {args.name!r} (id {theme_id})."
+    parent_id, name = place_for_new_theme(session, args.name, _parent_id(session, args.parent))
+    theme_id = add_theme(session, name, parent_id=parent_id, colour=args.colour, description=args.description or "")
+    return f"Added theme {theme_paths(session)[theme_id]!r} (id {theme_id})."
 
 
 def _rename(session, args) -> str:
     theme = find_theme(session, args.theme)
-    rename_theme(session, theme.id, args.name)
-    return f"Renamed to {args.name!r}."
+    parts = split_path(args.name)
+    if len(parts) > 1:
+        raise CommandError(f"A new name cannot hold a path ({args.name!r}); write \\/ for a slash inside "
+                           "the name, or use 'charter themes move' to put the theme elsewhere.")
+    rename_theme(session, theme.id, parts[0])
+    return f"Renamed to {parts[0]!r}."
 
 
 def _recolour(session, args) -> str:
@@ -167,11 +181,39 @@ def _action_parsers() -> dict[str, argparse.ArgumentParser]:
 def cmd_themes_dispatch(args: argparse.Namespace) -> int:
     """``charter themes PROJECT`` lists; ``charter themes ACTION PROJECT …`` changes."""
     if args.rest and args.rest[0] in ACTIONS:
-        return cmd_theme_change(_action_parsers()[args.rest[0]].parse_args(args.rest[1:]))
+        action_args = _action_parsers()[args.rest[0]].parse_args(args.rest[1:])
+        check_text_arguments(action_args)
+        return cmd_theme_change(action_args)
+    listing_args = _listing_parser().parse_args(args.rest)
+    check_text_arguments(listing_args)
+    return cmd_themes(listing_args)
+
+
+def _listing_parser() -> argparse.ArgumentParser:
     listing = argparse.ArgumentParser(prog="charter themes", description="List the themes.")
     add_project_argument(listing)
     listing.add_argument("--json", action="store_true", help="print the tree as JSON")
-    return cmd_themes(listing.parse_args(args.rest))
+    return listing
+
+
+class _ThemesHelp(argparse.Action):
+    """``charter themes --help``: the listing and every action, each with its usage.
+
+    ``themes`` hands everything after it to a parser of its own, so argparse's automatic
+    help would only ever see the first word; this prints the whole family instead."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show this help")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        lines = ["List the themes of a project, or change them.", "",
+                 _listing_parser().format_usage().strip()]
+        for name, action in _action_parsers().items():
+            lines += ["", f"{name}: {action.description}", "  " + action.format_usage().strip()]
+        lines += ["", "Themes are addressed by path, e.g. Facilitators/Strong leadership (a / inside "
+                  "a name is written \\/). 'charter themes ACTION --help' describes one action."]
+        print("\n".join(lines))
+        parser.exit()
 
 
 def register(sub) -> None:
@@ -179,8 +221,9 @@ def register(sub) -> None:
         "themes", help="list the themes, or: themes add|rename|recolour|define|move|merge|delete PROJECT …",
         add_help=False,
     )
+    themes.add_argument("-h", "--help", action=_ThemesHelp)
     themes.add_argument("rest", nargs=argparse.REMAINDER)
-    themes.set_defaults(handler=cmd_themes_dispatch)
+    themes.set_defaults(handler=cmd_themes_dispatch, parsed_later=("rest",))
 
     codebook = sub.add_parser("codebook", help="export or import the codebook (CSV or REFI-QDA .qdc)")
     codebook.add_argument("direction", choices=("export", "import"))
