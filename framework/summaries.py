@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
@@ -85,8 +86,7 @@ def save_summary(session: Session, participant_id: int, theme_id: int, text: str
     if missing:
         raise CharterError(f"The summary cites coding {min(missing)}, which does not exist.")
     if summary is None:
-        summary = Summary(participant_id=participant_id, theme_id=theme_id, text=text, author_id=author_id)
-        session.add(summary)
+        summary = _insert_first(session, participant_id, theme_id, text, author_id)
     else:
         if summary.text == text and [c.coding_id for c in summary.citations] == cited:
             return _state(summary)
@@ -98,6 +98,26 @@ def save_summary(session: Session, participant_id: int, theme_id: int, text: str
     summary.citations.extend(SummaryCitation(coding_id=c, position=i) for i, c in enumerate(cited))
     session.flush()
     return _state(summary)
+
+
+def _insert_first(session: Session, participant_id: int, theme_id: int, text: str, author_id: int) -> Summary:
+    """The cell's first summary, or ``SummaryConflict`` if someone else's first save won.
+
+    An empty cell has no row to lock, so two first saves both get this far; on
+    PostgreSQL the second insert waits on the unique index until the first commits and
+    then fails. The insert runs in a savepoint so that failure leaves this transaction
+    usable: the winner's row is read back and handed over as "theirs"."""
+    summary = Summary(participant_id=participant_id, theme_id=theme_id, text=text, author_id=author_id)
+    try:
+        with session.begin_nested():
+            session.add(summary)
+    except IntegrityError:
+        winner = session.scalar(select(Summary).where(Summary.participant_id == participant_id,
+                                                      Summary.theme_id == theme_id))
+        if winner is None:  # not the unique cell: some other rule refused the row
+            raise
+        raise SummaryConflict(text, winner.text, winner.version, winner.author_id) from None
+    return summary
 
 
 def append_to_summary(session: Session, summary: Summary, text: str, *, author_id: int) -> None:

@@ -19,7 +19,8 @@ from sqlalchemy import URL, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.engine import database_url, make_engine
+from models.db_errors import DatabaseUnavailable
+from models.engine import WRITES, database_url, location_name, make_engine
 from models.errors import CharterError
 from models.migrations import alembic_config, head_revision, known_revisions
 from models.project_meta import ProjectInfo
@@ -62,7 +63,11 @@ class Project:
             return MigrationContext.configure(connection).get_current_revision()
 
     def session(self, *, coder_id: int | None = None, operation: str = "") -> Session:
-        """A new session; ``coder_id`` and ``operation`` are written to the audit log."""
+        """A new session; ``coder_id`` and ``operation`` are written to the audit log.
+
+        Its transaction begins as a read (deferred), so under SQLite's WAL it neither
+        waits for nor blocks a writer: use it to read, and ``transaction()`` to write.
+        """
         session = self._sessions()
         session.info["coder_id"] = coder_id
         session.info["operation"] = operation
@@ -70,8 +75,16 @@ class Project:
 
     @contextmanager
     def transaction(self, operation: str, *, coder_id: int | None = None) -> Iterator[Session]:
-        """One operation, one transaction: committed on success, rolled back on error."""
+        """One operation, one transaction: committed on success, rolled back on error.
+
+        The transaction is a write from its first statement (SQLite: BEGIN IMMEDIATE),
+        so it waits for another writer to finish rather than failing half-way; if the
+        wait runs out, ``ProjectBusy`` is raised and nothing was written. A database
+        failure the user can meet is raised as a ``DatabaseUnavailable`` (see
+        ``models.db_errors``).
+        """
         with self.session(coder_id=coder_id, operation=operation) as session, session.begin():
+            session.connection(execution_options={WRITES: True})
             yield session
 
     def close(self) -> None:
@@ -86,10 +99,7 @@ class Project:
 
 def describe(location: str | Path) -> str:
     """How to name a project location in messages: the path, or the URL without password."""
-    url = database_url(location)
-    if url.get_backend_name() == "sqlite":
-        return str(url.database)
-    return url.render_as_string(hide_password=True)
+    return location_name(database_url(location))
 
 
 def create_project(location: str | Path, *, name: str | None = None) -> Project:
@@ -123,6 +133,8 @@ def create_project(location: str | Path, *, name: str | None = None) -> Project:
                     ProjectInfo(id=1, name=name or default_name, created_with=charter_version())
                 )
                 session.flush()
+    except DatabaseUnavailable:
+        raise  # busy, full, read-only or unreachable: one sentence already, and still a project
     except DBAPIError as error:
         raise ProjectError(
             f"Could not create a project at {describe(location)}: {_first_line(error)}."
@@ -146,6 +158,8 @@ def open_project(location: str | Path) -> Project:
         engine = make_engine(url)
         with engine.connect() as connection:
             connection.execute(text("SELECT 1 FROM project"))
+    except DatabaseUnavailable:
+        raise  # busy, full, read-only or unreachable: one sentence already, and still a project
     except DBAPIError as error:
         raise ProjectError(f"Could not open {describe(location)}: {_first_line(error)}.") from error
     return Project(engine, describe(location), url)
@@ -187,15 +201,19 @@ def _upgrade_if_needed(url: URL, location: str | Path) -> None:
     """
     engine = make_engine(url, foreign_keys=False)
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection:
             tables = set(inspect(connection).get_table_names())
             current = MigrationContext.configure(connection).get_current_revision()
-            if url.get_backend_name() != "sqlite":
-                if not CHARTER_TABLES <= tables or current is None:
-                    raise ProjectError(
-                        f"{describe(location)} is a database but not a Charter project."
-                    )
-                _check_revision_known(current, describe(location))
+        if url.get_backend_name() != "sqlite":
+            if not CHARTER_TABLES <= tables or current is None:
+                raise ProjectError(f"{describe(location)} is a database but not a Charter project.")
+            _check_revision_known(current, describe(location))
+        if current == head_revision():
+            return
+        # A write transaction from the start: a second Charter opening the same old
+        # project waits here, then finds it upgraded, instead of failing half-way.
+        with engine.connect().execution_options(**{WRITES: True}) as connection, connection.begin():
+            current = MigrationContext.configure(connection).get_current_revision()
             if current == head_revision():
                 return
             if url.get_backend_name() == "sqlite":
