@@ -29,6 +29,7 @@ from models import (
     Site,
     Source,
 )
+from models.cases import participant_name_key
 
 OWNER_TABLES = {"site": Site, "participant": Participant, "source": Source}
 #: Names the matrix's filters and groupings already give a meaning to.
@@ -224,9 +225,12 @@ def set_interviewer(session: Session, participant_id: int, is_interviewer: bool)
 
 def _check_participant_name_free(session: Session, participant: Participant, site_id: int | None,
                                  name: str) -> None:
+    """Refuse a name another participant of the site (or with no site) has, compared as
+    the database's uniqueness rule compares them (``participant_name_key``)."""
     condition = Participant.site_id.is_(None) if site_id is None else Participant.site_id == site_id
-    taken = session.scalars(select(Participant.name).where(condition, Participant.id != participant.id))
-    if any(other.casefold() == name.casefold() for other in taken):
+    taken = session.scalar(select(Participant.id).where(
+        condition, Participant.id != participant.id, Participant.name_key == participant_name_key(name)))
+    if taken is not None:
         where = "with no site" if site_id is None else f"at {session.get(Site, site_id).name}"
         raise CharterError(f"There is already a participant called {name!r} {where}.")
 

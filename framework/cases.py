@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from framework.errors import CharterError
 from models import Participant, Site
+from models.cases import participant_name_key
 
 
 def find_participant(session: Session, reference: str) -> Participant:
@@ -15,12 +16,13 @@ def find_participant(session: Session, reference: str) -> Participant:
         found = session.get(Participant, int(reference))
         if found is not None:
             return found
-    query = select(Participant).outerjoin(Site, Site.id == Participant.site_id)
+    site_name, _, name = reference.partition("/") if "/" in reference else ("", "", reference)
+    query = select(Participant).where(Participant.name_key == participant_name_key(name))
     if "/" in reference:
-        site, name = (part.strip() for part in reference.split("/", 1))
-        query = query.where(func.lower(Site.name) == site.lower(), func.lower(Participant.name) == name.lower())
-    else:
-        query = query.where(func.lower(Participant.name) == reference.strip().lower())
+        # Site names are compared the same Unicode-aware way (SQL lower() folds only A–Z on SQLite).
+        wanted = participant_name_key(site_name)
+        sites = [i for i, n in session.execute(select(Site.id, Site.name)) if participant_name_key(n) == wanted]
+        query = query.where(Participant.site_id.in_(sites))
     matches = session.scalars(query).all()
     if len(matches) == 1:
         return matches[0]

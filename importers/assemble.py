@@ -23,6 +23,8 @@ from importers.speakers import (
     match_bold_label,
     match_label,
 )
+from models.canonical import strip_span
+from models.cases import participant_name_key
 
 # Odd spaces become ordinary spaces; invisible characters (zero-width space, BOM, soft
 # hyphen, word joiner) go. Joiners inside emoji and scripts (U+200C, U+200D) stay.
@@ -92,7 +94,30 @@ def assemble(
     )
     document.metadata.pop("convention", None)
     _metadata_from_preamble(document)
+    if not document.speakers:
+        document.turns = line_turns(document.text)
     return document
+
+
+def line_turns(text: str) -> list[ParsedTurn]:
+    """The turns of a text without speaker labels: one per line that has anything on it,
+    trimmed, with no speaker (the store gives them all to the source's one participant,
+    see ``importers.store.sole_speaker``).
+
+    A turn per line, not one over the whole text, keeps turns paragraph-sized as in a
+    labelled transcript: a search hit, "code the turn at the cursor" and auto-coding by
+    turn each take a paragraph, not the whole document. Every character but the line
+    breaks between them is in a turn, so every coded word is someone's, and the turns'
+    words add up to the source's.
+    """
+    turns = []
+    start = 0
+    for line in text.split("\n"):
+        low, high = strip_span(text, start, start + len(line))
+        if low < high:
+            turns.append(ParsedTurn(low, high, None))
+        start += len(line) + 1
+    return turns
 
 
 def _find_labels(
@@ -183,8 +208,9 @@ class _TextBuilder:
         return start
 
     def _speaker(self, raw: str) -> str:
-        """One spelling per speaker within a file ("SAM" and "Sam" are the same person)."""
-        return self.spellings.setdefault(raw.casefold(), raw)
+        """One spelling per speaker within a file ("JOSÉ" and "José" are the same person,
+        by the rule that matches participants across files)."""
+        return self.spellings.setdefault(participant_name_key(raw), raw)
 
     def add(self, block: Block, label: LabelMatch | None) -> None:
         if block.speaker:

@@ -52,7 +52,9 @@ class ReadResult:
 class ParsedTurn:
     """``text[start:end]`` is what the speaker said (the label itself is not included).
 
-    A turn with ``speaker`` None is the preamble before the first speaker label.
+    A turn with ``speaker`` None is the preamble before the first speaker label, or, in
+    a document without any speaker label, one line of its text (see
+    ``importers.assemble.line_turns``).
     """
 
     start: int

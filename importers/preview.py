@@ -3,9 +3,11 @@
 The import wizard shows this before the researcher commits: for each file, whether it
 can be read, the labelling convention found, who speaks and how much, and which
 speakers would be filed as interviewers (by their label, the attributes sheet's
-interviewer column or the speaker map). Files are read exactly as ``import_files``
-reads them (the same readers, safety checks, custom speaker patterns, sheets and
-speaker resolution), so what the preview promises is what the import then does.
+interviewer column or the speaker map); for a file without speaker labels, the one
+participant all its text would belong to, with a note saying so. Files are read
+exactly as ``import_files`` reads them (the same readers, safety checks, custom speaker
+patterns, sheets and speaker resolution), so what the preview promises is what the
+import then does.
 
 Also here, for the same wizard and equally Qt-free: what a picked file or folder is
 (``describe_path``), what a sheet holds or why the import would refuse it
@@ -36,6 +38,7 @@ from importers.service import (
     read_sheets,
 )
 from importers.sheets import SheetError, read_attributes_sheet, read_sites_sheet, read_speaker_map
+from importers.store import sole_speaker, sole_speaker_note
 from models import Participant, Site, Source
 from models.canonical import content_hash, count_words
 from models.project import Project
@@ -45,7 +48,9 @@ HASH_BATCH = 500  # content hashes looked up per query, well under SQLite's vari
 
 @dataclass(frozen=True)
 class SpeakerPreview:
-    """One speaker label of a file and who the import would file it under."""
+    """One speaker label of a file and who the import would file it under. A file
+    without speaker labels has one, with an empty ``label``: the participant all its
+    text is filed under."""
 
     label: str
     participant: str
@@ -165,7 +170,14 @@ def preview_file(path: Path, options: ImportOptions, sheets: Sheets) -> FilePrev
         preview.error = str(error)
         return preview
     preview.site, preview.method = plan.site, plan.method
-    preview.speakers = _speakers(parsed, lambda label: plan.resolve_speaker(label, plan.name))
+    preview.notes = list(plan.provenance["notes"])
+    if parsed.speakers:
+        preview.speakers = _speakers(parsed, lambda label: plan.resolve_speaker(label, plan.name))
+    else:
+        sole = sole_speaker(plan, plan.name)
+        preview.speakers = [SpeakerPreview("", sole.participant, sole.participant_type, False,
+                                           len(parsed.turns), preview.words)]
+        preview.notes.append(sole_speaker_note(preview.words, sole))
     preview.status = "ready"
     return preview
 

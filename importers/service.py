@@ -13,6 +13,7 @@ The steps an import takes before it stores anything (``read_sheets``, ``parse_fi
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from importers.sheets import (
 from importers.store import SourcePlan, Speaker, default_speaker, get_or_create_site, set_attribute, store_document
 from models import METHODS, Source
 from models.canonical import content_hash
+from models.db_errors import DatabaseUnavailable
 from models.errors import CharterError
 from models.project import Project
 
@@ -228,7 +230,8 @@ def _import_one(project: Project, path: Path, options: ImportOptions, sheets: Sh
     result.turns, result.speakers = len(parsed.turns), parsed.speakers
     try:
         plan = plan_source(path, parsed, options, sheets)
-        with project.transaction(f"import {path.name}", coder_id=options.coder_id) as session:
+        result.notes = list(plan.provenance["notes"])
+        with project.transaction(f"import {readable_file_name(path.name)}", coder_id=options.coder_id) as session:
             duplicate = session.scalar(
                 select(Source.id).where(Source.content_hash == content_hash(parsed.text))
             )
@@ -238,11 +241,26 @@ def _import_one(project: Project, path: Path, options: ImportOptions, sheets: Sh
                 return result
             source = store_document(session, parsed, plan)
             result.status, result.source_id = "imported", source.id
+            result.notes = list(source.provenance["notes"])
     except (ImportFailure, SheetError) as error:
         result.error = str(error)
+    except DatabaseUnavailable:
+        raise  # a full disk or a lost server fails every file alike: stop, keep what was stored
     except Exception as error:  # the transaction rolled back: report it, go on with the rest
         result.error = f"{path.name} could not be stored ({type(error).__name__}: {_first_line(error)})."
     return result
+
+
+def readable_file_name(name: str) -> str:
+    """A file name as text that can be stored. A name whose bytes are not UTF-8 (say, a
+    Windows-1252 "café" unpacked from an old zip) reaches Python with stand-ins for
+    those bytes, which no database takes; such names are read as Windows-1252, the
+    usual source of them."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("cp1252", errors="replace")
+    return name
 
 
 def _first_line(error: Exception) -> str:
@@ -266,7 +284,8 @@ def parse_file(path: Path, speaker_patterns: list[str]) -> ParsedDocument:
 def plan_source(path: Path, parsed: ParsedDocument, options: ImportOptions, sheets: Sheets) -> SourcePlan:
     """How a parsed file is to be stored: its site, method and date (the attributes
     sheet first, then the batch's defaults, then the file's own header) and who each
-    speaker is (the speaker map first)."""
+    speaker is (the speaker map first), or, for a file without speaker labels, whose
+    text it is (the attributes sheet's participant, else the source's own name)."""
     row = sheets.attributes.row_for(path.absolute()) if sheets.attributes else None
     site = (row.site if row and row.site else None) or options.site
     participant_type = (row.participant_type if row and row.participant_type else None) or options.participant_type
@@ -275,7 +294,12 @@ def plan_source(path: Path, parsed: ParsedDocument, options: ImportOptions, shee
     if date is None and "date" in parsed.metadata:
         date = parse_date(parsed.metadata["date"])
     method = (row.method if row and row.method else None) or options.method or _guess_method(parsed)
-    name = path.stem
+    name = readable_file_name(path.stem)
+    participant = row.participant if row else None
+    notes = list(parsed.notes)
+    if participant and parsed.speakers:
+        notes.append(f"The attributes sheet's participant “{participant}” is not used: {path.name} has "
+                      "speaker labels, so the speaker map says who each speaker is.")
 
     def resolve(label: str, source_name: str) -> Speaker:
         mapped = sheets.speakers.lookup(path.absolute(), label) if sheets.speakers else None
@@ -287,7 +311,7 @@ def plan_source(path: Path, parsed: ParsedDocument, options: ImportOptions, shee
 
     return SourcePlan(
         name=name,
-        original_filename=path.name,
+        original_filename=readable_file_name(path.name),
         site=site,
         method=method,
         date=date,
@@ -295,13 +319,15 @@ def plan_source(path: Path, parsed: ParsedDocument, options: ImportOptions, shee
             "importer": path.suffix.lower().lstrip("."),
             "encoding": parsed.encoding,
             "convention": parsed.convention,
-            "notes": parsed.notes,
+            "notes": notes,
             "metadata": parsed.metadata,
             "imported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "coder_id": options.coder_id,
         },
         resolve_speaker=resolve,
         attributes=dict(row.extra) if row else {},
+        participant=participant,
+        participant_type=participant_type,
     )
 
 

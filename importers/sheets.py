@@ -3,7 +3,7 @@
 Three kinds, each CSV or Excel (.xlsx, first worksheet):
 
 * an attributes sheet, one row per transcript file (site, method, date, interviewer,
-  participant type, and any other column as an extra source attribute);
+  participant type, participant, and any other column as an extra source attribute);
 * a speaker map, saying who each speaker label in a transcript is;
 * a sites sheet, one row per site with its attributes (Table 1 of a study).
 
@@ -46,6 +46,7 @@ from importers.sheet_values import (
     read_grid,
 )
 from importers.speakers import clean_label, is_interviewer_label
+from models.cases import participant_name_key
 
 __all__ = [
     "AttributesSheet", "SheetError", "SheetWarning", "SiteRow", "SourceRow", "SpeakerMap",
@@ -74,6 +75,8 @@ _SOURCE_COLUMNS = {
     "date": ("date",),
     "interviewer": ("interviewer",),
     "participant_type": ("participant type", "type"),
+    # Whose text a file without speaker labels is (written answers, prose, a note).
+    "participant": ("participant", "participant name"),
 }
 
 
@@ -89,6 +92,7 @@ class SourceRow:
     interviewer: str | None = None
     participant_type: str | None = None
     extra: dict[str, TypedValue] = field(default_factory=dict)
+    participant: str | None = None     # whose text a file without speaker labels is
 
 
 @dataclass
@@ -145,6 +149,7 @@ def _source_row(table: _Table, number: int, cells: list[Cell], known: dict, extr
         date=_date(table, number, cell("date")),
         interviewer=cell_text(cell("interviewer")) or None,
         participant_type=cell_text(cell("participant_type")) or None,
+        participant=" ".join(cell_text(cell("participant")).split()) or None,
         extra=extra,
     )
 
@@ -318,7 +323,9 @@ def _names_file(key: tuple[str, ...], name: str) -> bool | None:
 
 
 def _label_key(label: str) -> str:
-    return clean_label(label).casefold()
+    """Labels match as participant names do (``participant_name_key``): "JOSÉ" in a
+    transcript is the sheet's "José", whichever way either spells its accents."""
+    return participant_name_key(clean_label(label))
 
 
 def _refuse_duplicates(table: _Table, keyed: list[tuple[object, int, str]]) -> None:

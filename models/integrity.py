@@ -41,6 +41,17 @@ INVARIANTS = [
         "(SELECT 1 FROM coding_segments s WHERE s.coding_id = c.id)",
         "coding {0} has no speaker segments, so the matrix cannot count it",
     ),
+    # Coded text in nobody's turn (a preamble, or a source whose text no turn covers) is
+    # counted by no row of the matrix. A coding that also reaches someone's turn and
+    # only crosses the label or line break before it is not reported: labels are nobody's
+    # words by design, and segments never include them.
+    (
+        'SELECT s.id, s.name, COUNT(DISTINCT g.coding_id), SUM(g."end" - g.start) '
+        "FROM coding_segments g JOIN sources s ON s.id = g.source_id "
+        "WHERE g.participant_id IS NULL GROUP BY s.id, s.name ORDER BY s.id",
+        "source {0} “{1}” has coded text that no matrix row counts: {3:,} characters of "
+        "{2:,} coding(s) lie in no participant's or interviewer's turn",
+    ),
     (
         "SELECT COUNT(*) FROM project HAVING COUNT(*) <> 1",
         "the project table must hold exactly one row, not {0}",

@@ -124,3 +124,36 @@ def test_check_reports_speaker_segments_out_of_step(tmp_path, capsys):
     assert code == 1
     assert f"disagrees with its coding {first} (theme, source or span)" in err
     assert f"coding {second} has no speaker segments" in err
+
+
+def test_check_reports_coded_text_no_matrix_row_counts(tmp_path, capsys):
+    """An imported prose file coded is healthy; a passage coded in a preamble (nobody's
+    turn, as files without speaker labels were stored before) is named with its source."""
+    from framework.coders import ensure_coder
+    from framework.codebook import find_theme
+    from framework.coding import apply_coding
+    from models import Turn
+
+    path = tmp_path / "p.charter"
+    run(capsys, "new", str(path))
+    (tmp_path / "answers.txt").write_text("We moved here in spring.\nOur street is quiet again.\n")
+    assert run(capsys, "import", str(path), str(tmp_path / "answers.txt"), "--site", "Site A")[0] == 0
+    assert run(capsys, "code", str(path), "--source", "answers", "--theme", "Barriers",
+               "--start", "0", "--end", "40")[0] == 0
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and "no problems found" in out
+
+    text = "Observation, 12 March\nThe sergeant chaired."
+    with open_project(path) as project, project.transaction("old-style source") as session:
+        source = Source(name="Observation 12 March", text=text)
+        session.add(source)
+        session.flush()
+        session.add(Turn(source_id=source.id, participant_id=None, start=0, end=len(text)))
+        session.flush()
+        coder = ensure_coder(session, "Alex")
+        apply_coding(session, source.id, find_theme(session, "Benefits").id, 22, 34, coder)  # "The sergeant"
+        source_id = source.id
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 1
+    assert (f"source {source_id} “Observation 12 March” has coded text that no matrix row counts: "
+            "12 characters of 1 coding(s) lie in no participant's or interviewer's turn") in err

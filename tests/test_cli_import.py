@@ -73,3 +73,32 @@ def test_bad_attributes_sheet_stops_the_import(tmp_path, capsys):
     assert code == 1 and "has no 'file' column" in err
     code, out, _ = run(capsys, "sources", project, "--json")
     assert json.loads(out) == []
+
+
+def test_a_file_without_speaker_labels_is_one_participant_the_matrix_counts(tmp_path, capsys):
+    project = tmp_path / "p.charter"
+    run(capsys, "new", project)
+    (tmp_path / "answers.txt").write_text("We moved here in spring.\n\nOur street is quiet again.\n")  # 5 + 5 words
+    code, out, _ = run(capsys, "import", project, tmp_path / "answers.txt", "--site", "Site A",
+                       "--type", "resident", "--json")
+    [result] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and (result["turns"], result["speakers"]) == (2, [])
+    assert result["notes"] == ["No speaker labels found: all 10 words are treated as one participant, “answers”."]
+    (tmp_path / "note.txt").write_text("Three partners came to the meeting.")  # 6 words
+    code, out, _ = run(capsys, "import", project, tmp_path / "note.txt")
+    assert code == 0
+    assert "note: No speaker labels found: all 6 words are treated as one participant, “note”." in out
+
+    code, out, _ = run(capsys, "text", project, "answers", "--turns", "--json")
+    assert [(t["speaker"], t["participant_type"], t["start"], t["end"]) for t in json.loads(out)] == [
+        ("answers", "resident", 0, 24), ("answers", "resident", 25, 51)]
+    # "quiet again" (2 words) coded; the matrix counts it for the one participant: 2 of 10 words.
+    assert run(capsys, "code", project, "--source", "answers", "--theme", "Barriers", "--start", 39,
+               "--end", 50)[0] == 0
+    code, out, _ = run(capsys, "matrix", project, "--format", "json")
+    matrix = json.loads(out)
+    row = next(r for r in matrix["rows"] if r["label"] == "answers")
+    barriers = next(c["id"] for c in matrix["columns"] if c["path"] == "Barriers")
+    [cell] = [c for c in matrix["cells"] if c["row"] == row["id"]]
+    assert (row["site"], cell["column"], cell["passages"], cell["words"], cell["coverage"]) == (
+        "Site A", barriers, 1, 2, 20.0)

@@ -41,12 +41,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     for result in report.results:
         if args.json:
             print(json.dumps(result.as_json(), ensure_ascii=False))
-        elif result.status == "imported":
-            speakers = ", ".join(result.speakers) or "no speakers found"
+            continue
+        if result.status == "imported":
+            speakers = ", ".join(result.speakers) or "no speaker labels"
             print(f"imported   {result.file}: {result.turns} turns ({speakers}); "
                   f"{result.convention}, {result.encoding or 'n/a'}")
         else:
             print(f"{result.status:<10} {result.file}: {result.error}")
+        for note in result.notes:
+            print(f"{'':<10} note: {note}")
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not args.json:

@@ -165,7 +165,7 @@ class PreviewModel(_Preformatted, QAbstractItemModel):
         status = self.STATUS_TEXT[preview.status]
         if preview.status == "failed":
             return _Row((preview.name, status, notes, "", "", "", "", "", ""), tooltip, problem=True)
-        respondents = ", ".join(s.label for s in preview.speakers if not s.is_interviewer)
+        respondents = ", ".join(s.label or s.participant for s in preview.speakers if not s.is_interviewer)
         interviewers = ", ".join(preview.interviewers)
         speakers = respondents + (f" · interviewer: {interviewers}" if interviewers else "")
         return _Row((preview.name, status, notes, speakers, f"{preview.turns:,}", f"{preview.words:,}",
@@ -174,8 +174,12 @@ class PreviewModel(_Preformatted, QAbstractItemModel):
 
     @staticmethod
     def _speaker_row(speaker) -> _Row:
-        name = speaker.label if speaker.participant == speaker.label else f"{speaker.label} → {speaker.participant}"
         kind = "Interviewer" if speaker.is_interviewer else (speaker.participant_type or "")
+        if not speaker.label:  # a file without speaker labels: all its text is one person's
+            return _Row((speaker.participant, kind, "No speaker labels: all the text is theirs", "",
+                         f"{speaker.turns:,}", f"{speaker.words:,}", "", "", ""),
+                        f"The file has no speaker labels: all its text is filed as {speaker.participant}'s.")
+        name = speaker.label if speaker.participant == speaker.label else f"{speaker.label} → {speaker.participant}"
         tooltip = f"{speaker.label} is filed as {speaker.participant}" + (
             ", an interviewer: present in the text, never counted." if speaker.is_interviewer else ".")
         return _Row((name, kind, "", "", f"{speaker.turns:,}", f"{speaker.words:,}", "", "", ""),

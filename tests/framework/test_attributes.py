@@ -4,6 +4,7 @@ sentence and store nothing."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -230,3 +231,24 @@ def test_attribute_names_stay_unique_and_removal_restores_with_the_same_ids(proj
         assert table.columns == [AttributeColumn(funding, "site", "Funding", "choice", ("Mainstream", "Pilot"))]
         assert [r.values for r in table.records] == [{funding: StoredValue(text="Mainstream")},
                                                      {funding: StoredValue(text="Pilot")}]
+
+
+def test_participant_names_clash_by_their_unicode_key(project, study):
+    """Renames compare names as the database does (NFC, case folded): "ZOË ÑÚÑEZ" is the
+    same person as "Zoë Ñúñez", whichever way the accents are encoded."""
+    ann, bob, kit = study.people["Ann"], study.people["Bob"], study.people["Kit"]
+    with project.transaction("rename") as session:
+        rename_participant(session, ann, "Zoë Ñúñez")
+        assert rename_participant(session, ann, "ZOË ÑÚÑEZ") == "Zoë Ñúñez"  # her own name in capitals
+        rename_participant(session, kit, "zoë ñúñez")  # at Site B: someone else
+    with project.session() as session:
+        assert session.get(Participant, ann).name_key == session.get(Participant, kit).name_key == "zoë ñúñez"
+    decomposed = unicodedata.normalize("NFD", "Zoë  Ñúñez")
+    with pytest.raises(CharterError, match="There is already a participant called .* at Site A"):
+        with project.transaction("clash") as session:
+            rename_participant(session, bob, decomposed)
+    with pytest.raises(CharterError, match="There is already a participant called 'zoë ñúñez' at Site A"):
+        with project.transaction("clash") as session:
+            set_participant_site(session, kit, 1)
+    with project.session() as session:
+        assert session.get(Participant, bob).name == "Bob" and session.get(Participant, kit).site_id == 2

@@ -186,7 +186,8 @@ def test_custom_speaker_patterns_are_used(tmp_path):
     path = tmp_path / "chat.txt"
     path.write_text("JB> How long have you lived here?\nAC> Twenty years, near enough.\n", encoding="utf-8")
     [plain] = preview_files([path], ImportOptions())
-    assert (plain.convention, plain.turns) == ("none", 1)
+    assert (plain.convention, plain.turns) == ("none", 2)  # no labels: a line per turn, all one person's
+    assert [(s.label, s.participant) for s in plain.speakers] == [("", "chat")]
     [custom] = preview_files([path], ImportOptions(speaker_patterns=[r"(?P<name>[A-Z]{2})>\s*"]))
     assert custom.convention == "custom-1"
     assert [(s.label, s.turns, s.words) for s in custom.speakers] == [("JB", 1, 6), ("AC", 1, 4)]
