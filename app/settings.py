@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QRect, QSettings
 
 MAX_RECENT = 10
 
@@ -31,7 +31,8 @@ LINE_WIDTH = Setting("transcript/line_width", int, 80, "Longest transcript line,
 SHOW_STRIPES = Setting("transcript/show_stripes", bool, True, "Show the coding-stripe margin.")
 RECENT_THEMES = Setting("coding/recent", list, [], "Theme ids chosen lately in the palette, by project.")
 PINNED_THEMES = Setting("coding/pinned", list, [], "Theme GUIDs on quick-code keys 1-9, by project.")
-WINDOW_GEOMETRY = Setting("window/geometry", QByteArray, QByteArray(), "Main window size and place.")
+WINDOW_RECT = Setting("window/rect", QRect, QRect(), "Main window size and place when not maximised.")
+WINDOW_MAXIMIZED = Setting("window/maximized", bool, False, "Whether the main window was maximised.")
 WINDOW_STATE = Setting("window/state", QByteArray, QByteArray(), "Dock and toolbar layout.")
 
 

@@ -6,6 +6,10 @@ over a list of themes, best fuzzy matches first (``framework.fuzzy``), matched l
 bold, each theme's parent path dimmed beside it and its quick-code key shown when it is
 pinned. With nothing typed, recently chosen themes come first.
 
+Nothing is highlighted until the user types (the best match is then highlighted) or
+moves with the arrow, page or Tab keys, so Enter on a palette just opened codes nothing:
+a passage is only ever coded to a theme the user saw highlighted or clicked.
+
 When what was typed names no theme, a last row offers to create it: under the
 highlighted theme's parent, under a parent typed before a slash ("Barriers/Parking"),
 or at the top level ("/Parking"). Tab fills the filter with the highlighted theme's
@@ -15,10 +19,11 @@ path and a slash, to type a new sub-theme under it. Creating is an undoable
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QIcon, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,6 +46,7 @@ from framework.fuzzy import FuzzyIndex, ThemeCandidate, fold, theme_candidates
 RECENT_LIMIT = 8
 VISIBLE_ROWS = 12
 HINT = "↑↓ move · Enter choose · Tab fill in the path · Esc cancel"
+NOTHING_CHOSEN = "Type part of a theme's name, or use ↓ to choose"
 
 @dataclass(frozen=True)
 class ThemeChoice:
@@ -269,7 +275,7 @@ class PaletteDelegate(QStyledItemDelegate):
 
 class CodePalette(QDialog):
     """The palette itself; ``choose_theme`` shows it modally. Tests drive it through
-    ``set_filter``, ``move``, ``current_choice`` and ``accept_current``."""
+    ``set_filter``, ``move_highlight``, ``current_choice`` and ``accept_current``."""
 
     chosen = Signal(object)  # the ThemeChoice, just before the dialog closes
 
@@ -326,9 +332,7 @@ class CodePalette(QDialog):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list_view)
         layout.addWidget(self.message)
-        row_height = QFontMetrics(self.list_view.font()).height() + 10
-        self.list_view.setMinimumHeight(row_height * 4)
-        self.list_view.setFixedHeight(row_height * VISIBLE_ROWS + 2 * self.list_view.frameWidth())
+        self.set_visible_rows(VISIBLE_ROWS)
         self.resize(620, self.sizeHint().height())
 
         self.filter_edit.textChanged.connect(self._refilter)
@@ -336,6 +340,15 @@ class CodePalette(QDialog):
         self.list_view.selectionModel().currentChanged.connect(self._current_changed)
         self.list_view.clicked.connect(self._clicked)
         self._refilter("")
+
+    def row_height(self) -> int:
+        return QFontMetrics(self.list_view.font()).height() + 10
+
+    def set_visible_rows(self, rows: int) -> None:
+        """Make the list exactly ``rows`` rows tall (a short screen gets fewer)."""
+        self.visible_rows = max(1, rows)
+        self.list_view.setFixedHeight(self.row_height() * self.visible_rows + 2 * self.list_view.frameWidth())
+        self.resize(self.width(), self.sizeHint().height())
 
     # --- filtering ---------------------------------------------------------------
 
@@ -359,10 +372,12 @@ class CodePalette(QDialog):
         if creation:
             rows.append(creation)
         self.model.set_rows(rows)
+        self.list_view.scrollToTop()
+        # Typing highlights the best match; with nothing typed nothing is highlighted,
+        # so Enter cannot code to a theme the user never looked at.
         first = next((r for r, row in enumerate(rows) if row.kind != BLOCKED), None)
-        if first is not None:
+        if text.strip() and first is not None:
             self.list_view.setCurrentIndex(self.model.index(first))
-            self.list_view.scrollToTop()
 
     def _theme_row(self, candidate: ThemeCandidate, positions: tuple[int, ...] = ()) -> PaletteRow:
         text = "/".join(candidate.segments)
@@ -423,36 +438,46 @@ class CodePalette(QDialog):
 
     def _key(self, event: QKeyEvent) -> bool:
         key = event.key()
-        page = max(1, VISIBLE_ROWS - 1)
+        page = max(1, self.visible_rows - 1)
         if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
-            self.move(1 if key == Qt.Key.Key_Down else -1, wrap=True)
+            self.move_highlight(1 if key == Qt.Key.Key_Down else -1, wrap=True)
         elif key in (Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-            self.move(page if key == Qt.Key.Key_PageDown else -page)
+            self.move_highlight(page if key == Qt.Key.Key_PageDown else -page)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.accept_current()
+            if not self.accept_current() and self.current_row() is None:
+                self.message.setText(NOTHING_CHOSEN)
         elif key == Qt.Key.Key_Tab and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-            choice = self.current_choice()
-            if choice is not None:
-                self.set_filter(choice.path + "/")
+            if self.current_row() is None:
+                self.move_highlight(1)  # nothing to fill in yet: Tab starts at the top, as Down does
+            else:
+                choice = self.current_choice()
+                if choice is not None:
+                    self.set_filter(choice.path + "/")
         elif key == Qt.Key.Key_Backtab:
             pass  # focus stays in the filter: the list is driven from here
         else:
             return False
         return True
 
-    def move(self, steps: int, wrap: bool = False) -> None:
+    def move_highlight(self, steps: int, wrap: bool = False) -> None:
         """Move the highlight by ``steps`` rows (negative is up), over rows that cannot be
-        chosen; Up and Down wrap around the ends, Page Up and Page Down stop there."""
+        chosen; Up and Down wrap around the ends, Page Up and Page Down stop there. With
+        nothing highlighted, moving down starts at the first row and moving up at the
+        last, as in VS Code's quick open."""
         rows = [r for r, row in enumerate(self.model.rows) if row.kind != BLOCKED]
-        if not rows:
+        if not rows or steps == 0:
             return
         current = self.list_view.currentIndex().row()
-        at = rows.index(current) if current in rows else 0
-        target = at + steps
-        target = target % len(rows) if wrap else max(0, min(target, len(rows) - 1))
+        if current in rows:
+            target = rows.index(current) + steps
+            target = target % len(rows) if wrap else max(0, min(target, len(rows) - 1))
+        else:
+            target = 0 if steps > 0 else len(rows) - 1
         index = self.model.index(rows[target])
         self.list_view.setCurrentIndex(index)
         self.list_view.scrollTo(index)
+        if self.message.text() == NOTHING_CHOSEN:
+            self.message.setText(HINT)
 
     # --- choosing --------------------------------------------------------------------
 
@@ -469,7 +494,8 @@ class CodePalette(QDialog):
 
     def accept_current(self) -> bool:
         """Choose the highlighted row (creating the theme if it is the create row);
-        False if nothing could be chosen, and the palette stays open."""
+        False if nothing is highlighted or it could not be chosen, and the palette
+        stays open."""
         row = self.current_row()
         if row is None or row.kind == BLOCKED:
             return False
@@ -522,17 +548,32 @@ class CodePalette(QDialog):
         super().done(result)
 
 
+def palette_geometry(window: QRect, available: QRect, height: int) -> QRect:
+    """Where the palette goes: across the middle of the top of ``window`` (an eighth of
+    the way down, 60 % of its width within 480-760 px), inside the window as far as its
+    size allows, and always wholly inside ``available`` (its screen's free area)."""
+    width = min(max(480, window.width() * 6 // 10), 760, available.width())
+    height = min(height, available.height())
+    x = window.left() + (window.width() - width) // 2
+    y = max(window.top(), min(window.top() + window.height() // 8, window.bottom() + 1 - height))
+    x = max(available.left(), min(x, available.right() + 1 - width))
+    y = max(available.top(), min(y, available.bottom() + 1 - height))
+    return QRect(x, y, width, height)
+
+
 def choose_theme(parent: QWidget | None, workspace: Workspace, title: str = "Code to…",
                  allow_create: bool = True) -> ThemeChoice | None:
-    """Show the palette near the top of ``parent``'s window; the chosen (or newly created)
-    theme, or None if the user cancelled."""
+    """Show the palette near the top of ``parent``'s window (of the screen, without a
+    parent); the chosen (or newly created) theme, or None if the user cancelled."""
     palette = CodePalette(workspace, parent, title, allow_create)
     window = parent.window() if parent is not None else None
-    if window is not None:
-        area = window.geometry()
-        width = min(max(480, area.width() * 6 // 10), 760)
-        palette.resize(width, palette.height())
-        palette.move(area.left() + (area.width() - width) // 2, area.top() + area.height() // 8)
+    screen = (window.screen() if window is not None else None) or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry()
+    too_tall = palette.sizeHint().height() - available.height()
+    if too_tall > 0:
+        palette.set_visible_rows(palette.visible_rows - math.ceil(too_tall / palette.row_height()))
+    palette.setGeometry(palette_geometry(window.geometry() if window is not None else available,
+                                         available, palette.sizeHint().height()))
     palette.filter_edit.setFocus()
     try:
         return palette.choice if palette.exec() == QDialog.DialogCode.Accepted else None

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListView,
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 from app.commands.coding import MemoCommand, delete_codings
 from app.messages import confirm
 from app.qtmodels.extracts_model import ExtractsModel, Loader, quotation, reading_order
-from app.widgets.filters import fill_combo, filter_combo, read_filter_values
+from app.widgets.filters import FilterBar, fill_combo, filter_combo, read_filter_values
 from app.widgets.passage_delegate import PassageDelegate
 from app.workers import Cancelled, JobFunction, LatestJob
 from app.workspace import USER_ERRORS, Change, Workspace
@@ -171,17 +170,17 @@ class ExtractsPane(QWidget):
         self.remove_action = self._action("Remove Coding…", self.remove_coding, QKeySequence.StandardKey.Delete,
                                           "Remove this coding (the text stays; undo brings it back)")
 
-        filters = QHBoxLayout()
+        groups = []
         for label, combo in (("Site", self.site_filter), ("Type", self.type_filter), ("Coder", self.coder_filter)):
             caption = QLabel(f"{label}:")
             caption.setBuddy(combo)
-            filters.addWidget(caption)
-            filters.addWidget(combo, 1)
-        filters.addWidget(self.subthemes)
+            groups.append((caption, combo))
+        groups.append((self.subthemes,))
+        self.filters = FilterBar(groups)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.title)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.count)
         layout.addWidget(self.view, 1)
         QWidget.setTabOrder(self.site_filter, self.type_filter)

@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QHeaderView,
     QLineEdit,
     QMenu,
     QStyle,
@@ -43,6 +42,7 @@ from app.commands.themes import (
     RecolourThemeCommand,
 )
 from app.messages import confirm
+from app.qtmodels.headers import CountColumns
 from app.qtmodels.theme_tree import CODINGS, NAME, PIN_ROLE, SOURCES, THEME_ID_ROLE, ThemeTreeModel
 from app.settings import Settings
 from app.widgets import theme_dialogs
@@ -167,16 +167,7 @@ class FrameworkPane(QWidget):
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(self._show_menu)
         tree.doubleClicked.connect(self._activate)
-        header = tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths from the widest text: fitting to contents would measure every row
-        # at each change of a count (a second when the counts of a big project arrive).
-        metrics = tree.fontMetrics()
-        for column, header_text, widest in ((CODINGS, "Codings", "250,000"), (SOURCES, "Sources", "1,000")):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, max(metrics.horizontalAdvance(header_text) + 24,
-                                             metrics.horizontalAdvance(widest) + 14))
+        self.count_columns = CountColumns(tree, (CODINGS, SOURCES))
         tree.setIndentation(14)
         tree.selectionModel().currentChanged.connect(self._current_changed)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.commands.coding import MemoCommand
 from app.qtmodels.extracts_model import MemosModel
+from app.qtmodels.headers import ShareColumns
 from app.widgets.extracts_pane import ask_memo_text, passage_loader, plural
 from app.widgets.passage_delegate import ElidingDelegate
 from app.workspace import USER_ERRORS, Change, Workspace
@@ -83,6 +83,8 @@ class MemosPane(QWidget):
         self.this_source.toggled.connect(self.refresh)
         self.count = QLabel()
         self.count.setObjectName("memos_count")
+        self.count.setWordWrap(True)  # "No memos yet: …" must not hold the pane wide
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.edit_button = QPushButton("Edit Memo…")
         self.edit_button.setObjectName("memos_edit")
         self.edit_button.setToolTip("Edit the selected memo in a window")
@@ -100,11 +102,10 @@ class MemosPane(QWidget):
         self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((MemosModel.THEME, 160), (MemosModel.SOURCE, 150), (MemosModel.PASSAGE, 220)):
-            self.view.setColumnWidth(column, width)
+        # In proportion to the pane, the memo taking the rest: docked beside the
+        # framework the pane is narrow, and fixed widths pushed the memo out of sight.
+        self.columns = ShareColumns(self.view, {MemosModel.THEME: (0.32, 220), MemosModel.SOURCE: (0.24, 180),
+                                                MemosModel.PASSAGE: (0.16, 260)})
         self.view.setAccessibleName("Memos")
         self.view.activated.connect(self._activate)
         self.view.selectionModel().currentChanged.connect(self._update_actions)
@@ -119,8 +120,7 @@ class MemosPane(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(self.this_source)
-        top.addStretch(1)
-        top.addWidget(self.count)
+        top.addWidget(self.count, 1)  # the space between, so it wraps only when the pane is narrow
         top.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -33,7 +33,7 @@ from app.commands.coding import CodingEditCommand
 from app.messages import confirm
 from app.qtmodels.search_model import SearchResultsModel
 from app.widgets.extracts_pane import plural
-from app.widgets.filters import fill_combo, filter_combo, read_filter_values
+from app.widgets.filters import FilterBar, fill_combo, filter_combo, read_filter_values
 from app.widgets.passage_delegate import ElidingDelegate
 from app.workspace import USER_ERRORS, Change, Workspace, one_sentence
 from framework.extracts import code_passages
@@ -146,22 +146,20 @@ class SearchPane(QWidget):
         first = QHBoxLayout()
         first.addWidget(self.query, 1)
         first.addWidget(self.search_button)
-        second = QHBoxLayout()
-        second.addWidget(self.mode)
-        second.addWidget(self.lemmas)
+        groups: list[tuple[QWidget, ...]] = [(self.mode,), (self.lemmas,)]
         for label, combo in (("Site", self.site), ("Type", self.participant_type)):
             caption = QLabel(f"{label}:")
             caption.setBuddy(combo)
-            second.addWidget(caption)
-            second.addWidget(combo, 1)
-        second.addWidget(self.interviewers)
+            groups.append((caption, combo))
+        groups.append((self.interviewers,))
+        self.options = FilterBar(groups)
         third = QHBoxLayout()
         third.addWidget(self.count, 1)
         third.addWidget(self.code_all_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(first)
-        layout.addLayout(second)
+        layout.addWidget(self.options)
         layout.addWidget(self.error)
         layout.addLayout(third)
         layout.addWidget(self.view, 1)

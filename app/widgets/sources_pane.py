@@ -27,7 +27,6 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
     QLineEdit,
     QMenu,
     QStyledItemDelegate,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.messages import confirm
+from app.qtmodels.headers import CountColumns
 from app.qtmodels.sources_model import (
     CODED,
     ID_ROLE,
@@ -47,6 +47,7 @@ from app.qtmodels.sources_model import (
     WORDS,
     SourcesFilterProxy,
     SourcesModel,
+    format_share,
 )
 from app.workers import Cancelled, JobFunction, LatestJob
 from app.workspace import USER_ERRORS, Change, Workspace
@@ -145,16 +146,7 @@ class SourcesPane(QWidget):
         self.tree.customContextMenuRequested.connect(self._show_menu)
         self.tree.activated.connect(self._activated)
         self.tree.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
-        header = self.tree.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths from the widest text: fitting to contents would measure every row
-        # at each change of a coded share (a second per coding at 1,000 sources).
-        metrics = self.tree.fontMetrics()
-        for column, header_text, widest, room in ((WORDS, "Words", "1,000,000", 18), (CODED, "Coded", "100.0 %", 34)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, max(metrics.horizontalAdvance(header_text) + 24,
-                                             metrics.horizontalAdvance(widest) + room))
+        self.count_columns = CountColumns(self.tree, (WORDS, CODED), widest={CODED: format_share(1.0)})
         self.tree.setIndentation(14)
 
         layout = QVBoxLayout(self)

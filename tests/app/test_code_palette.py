@@ -4,7 +4,7 @@ creating a theme from what was typed (undoably)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
@@ -12,11 +12,14 @@ from app.settings import Settings
 from app.widgets.code_palette import (
     BLOCKED,
     CREATE,
+    HINT,
+    NOTHING_CHOSEN,
     THEME,
     CodePalette,
     PaletteModel,
     ThemeChoice,
     choose_theme,
+    palette_geometry,
     remember_theme,
 )
 from models import Theme
@@ -81,6 +84,62 @@ def test_arrow_and_page_keys_move_the_highlight(qtbot, palette, workspace):
     assert palette.current_choice() == second
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Enter)
     assert palette.choice == second
+
+
+def test_nothing_is_highlighted_until_the_user_types_or_moves(qtbot, workspace):
+    remember_theme(workspace, theme_id(workspace, "Barriers"))  # even with a recent theme on top
+    palette = CodePalette(workspace)
+    qtbot.addWidget(palette)
+    palette.show()
+    qtbot.waitExposed(palette)
+
+    def type_and_erase():  # nothing typed again: nothing chosen again
+        qtbot.keyClicks(palette.filter_edit, "b")
+        assert palette.current_row() is not None  # typing highlights the best match
+        qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Backspace)
+        assert palette.current_row() is None and palette.list_view.verticalScrollBar().value() == 0
+
+    assert palette.current_row() is None and palette.list_view.verticalScrollBar().value() == 0
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
+    assert palette.isVisible() and palette.choice is None
+    assert palette.message.text() == NOTHING_CHOSEN
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Down)  # from nothing: the first row
+    assert palette.list_view.currentIndex().row() == 0 and palette.message.text() == HINT
+    type_and_erase()
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Up)  # from nothing: the last row
+    assert palette.list_view.currentIndex().row() == palette.model.rowCount() - 1
+    type_and_erase()
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_PageDown)
+    assert palette.list_view.currentIndex().row() == 0
+    type_and_erase()
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Tab)  # nothing to fill in: starts at the top
+    assert palette.list_view.currentIndex().row() == 0 and palette.filter_edit.text() == ""
+    with qtbot.waitSignal(palette.chosen) as chosen:
+        qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
+    assert chosen.args[0].path == "Barriers"
+
+
+def test_a_click_chooses_the_row_clicked(qtbot, palette):
+    index = palette.model.index(3)
+    expected = index.data(PaletteModel.PathRole)
+    rect = palette.list_view.visualRect(index)
+    with qtbot.waitSignal(palette.chosen) as chosen:
+        qtbot.mouseClick(palette.list_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert chosen.args[0].path == expected and palette.result() == palette.DialogCode.Accepted
+
+
+@pytest.mark.parametrize("window, available, expected", [
+    # Centred across the window, an eighth of the way down.
+    (QRect(64, 36, 1152, 648), QRect(0, 0, 1280, 720), QRect(294, 117, 691, 362)),
+    (QRect(2000, 100, 1600, 1000), QRect(1920, 0, 2560, 1440), QRect(2420, 225, 760, 362)),  # second screen
+    # A window partly off the screen: the palette stays wholly on it.
+    (QRect(900, 500, 800, 400), QRect(0, 0, 1366, 768), QRect(886, 406, 480, 362)),
+    # A screen shorter than the palette: as tall as the screen, at its top.
+    (QRect(0, 0, 700, 300), QRect(0, 0, 700, 300), QRect(110, 0, 480, 300)),
+])
+def test_the_palette_sits_across_the_top_of_the_window_and_on_the_screen(window, available, expected):
+    rect = palette_geometry(window, available, 362)
+    assert rect == expected and available.contains(rect)
 
 
 def test_escape_cancels_without_a_choice(qtbot, palette):
