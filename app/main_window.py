@@ -10,11 +10,10 @@ once: there is no Save to forget.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -40,11 +39,38 @@ from app.widgets.sources_pane import SourcesPane
 from app.widgets.transcript_view import TranscriptView
 from app.workspace import USER_ERRORS, Workspace, one_sentence
 from framework.codebook import theme_paths
-from framework.matrix import build_matrix, csv_rows
-from framework.templates import TemplateError, apply_template, describe_templates
-from models.project import Project, ProjectError, charter_version, create_project, open_project
+from framework.matrix import build_matrix, write_matrix_csv
+from framework.templates import apply_template, describe_templates
+from models.project import (
+    NewerSchemaError,
+    Project,
+    ProjectError,
+    charter_version,
+    create_project,
+    open_project,
+)
 
 PROJECT_FILTER = "Charter projects (*.charter);;All files (*)"
+#: The first window takes this share of the screen's free area, leaving room for the
+#: title bar a window manager adds, and never more than this size on a big screen.
+SCREEN_SHARE = 0.9
+LARGEST_FIRST_SIZE = (1600, 1000)
+
+
+def fitted_geometry(available: QRect) -> QRect:
+    """The window's size and place the first time (or when the saved one no longer
+    fits): a comfortable share of the screen's free area ``available``, centred on it.
+    A fixed size would run off a laptop screen (1366×768, or 1280×720 at 150 %)."""
+    width = min(round(available.width() * SCREEN_SHARE), LARGEST_FIRST_SIZE[0])
+    height = min(round(available.height() * SCREEN_SHARE), LARGEST_FIRST_SIZE[1])
+    rect = QRect(0, 0, width, height)
+    rect.moveCenter(available.center())
+    return rect
+
+
+def fits_on_a_screen(rect: QRect) -> bool:
+    """Whether ``rect`` lies wholly in the free area of one of the screens now attached."""
+    return rect.isValid() and any(screen.availableGeometry().contains(rect) for screen in QGuiApplication.screens())
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +79,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.workspace: Workspace | None = None
         self.setAcceptDrops(True)
-        self.resize(1380, 860)
+        self._place_window()
         self.setDockNestingEnabled(True)
         self._build_panes()
         self._build_actions()
@@ -318,10 +344,11 @@ class MainWindow(QMainWindow):
         if not (isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)):
             for dock in self.docks.values():
                 dock.show()
-            # First layout: room for theme and source names beside a comfortable text column.
-            width, height = max(self.width(), 1100), max(self.height(), 700)
+            # First layout: room for source and theme names (sources' are the longer, and
+            # deeper in their tree) beside a text column of about half the window.
+            width, height = self.width(), self.height()
             self.resizeDocks([self.docks["sources"], self.docks["framework"]],
-                             [int(width * 0.23), int(width * 0.27)], Qt.Orientation.Horizontal)
+                             [int(width * 0.27), int(width * 0.26)], Qt.Orientation.Horizontal)
             self.resizeDocks([self.docks["extracts"]], [int(height * 0.28)], Qt.Orientation.Vertical)
 
     def _show_saving(self, busy: bool) -> None:
@@ -353,10 +380,14 @@ class MainWindow(QMainWindow):
     def open_location(self, location: str) -> bool:
         try:
             project = open_project(location)
-        except ProjectError as error:
-            show_error(self, "Cannot open project", str(error))
-            self.settings.remove_recent_project(location)
-            self.welcome.show_recent(self.settings.recent_projects())
+        except USER_ERRORS as error:
+            show_error(self, "Cannot open project", one_sentence(error), str(error))
+            # A project that is busy, on a server that is down, on a full or read-only disk,
+            # or from a newer Charter is still the user's to open another time: only a file
+            # that is gone or is no project at all leaves the recent list.
+            if isinstance(error, ProjectError) and not isinstance(error, NewerSchemaError):
+                self.settings.remove_recent_project(location)
+                self.welcome.show_recent(self.settings.recent_projects())
             return False
         return self.set_project(project)
 
@@ -387,8 +418,8 @@ class MainWindow(QMainWindow):
             project = create_project(path, name=Path(path).stem)
             with project.transaction(f"apply template {template}") as session:
                 apply_template(session, template)
-        except (ProjectError, TemplateError) as error:
-            show_error(self, "Cannot create project", str(error))
+        except USER_ERRORS as error:
+            show_error(self, "Cannot create project", one_sentence(error), str(error))
             return False
         return self.set_project(project)
 
@@ -590,9 +621,8 @@ class MainWindow(QMainWindow):
             return
         try:
             with self.workspace.read() as session:
-                matrix = build_matrix(session)
-            with open(path, "w", newline="", encoding="utf-8-sig") as stream:  # -sig: Excel reads UTF-8
-                csv.writer(stream).writerows(csv_rows(matrix))
+                matrix = build_matrix(session, depth=None)  # every theme: summaries sit at any level
+            write_matrix_csv(matrix, Path(path))
         except USER_ERRORS as error:
             show_error(self, "Cannot export the matrix", one_sentence(error), str(error))
             return
@@ -637,10 +667,29 @@ class MainWindow(QMainWindow):
 
     # --- layout memory ----------------------------------------------------------------
 
+    def _place_window(self) -> None:
+        """Where the window was last closed, if that still fits wholly on a screen (it
+        would not after a laptop leaves its big monitor, or the scaling goes up); else
+        fitted to the screen. A window closed maximised opens maximised, over a normal
+        size that fits."""
+        saved = self.settings.get(keys.WINDOW_RECT)
+        if isinstance(saved, QRect) and fits_on_a_screen(saved):
+            self.setGeometry(saved)
+        else:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            self.setGeometry(fitted_geometry(screen.availableGeometry()))
+        if self.settings.get(keys.WINDOW_MAXIMIZED):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _save_placement(self) -> None:
+        """Remember the window's normal size and place, and whether it is maximised."""
+        maximized = bool(self.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen))
+        normal = self.normalGeometry() if maximized else self.geometry()
+        if normal.isValid():
+            self.settings.set(keys.WINDOW_RECT, normal)
+        self.settings.set(keys.WINDOW_MAXIMIZED, maximized)
+
     def _restore_layout(self) -> None:
-        geometry = self.settings.get(keys.WINDOW_GEOMETRY)
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
         self.transcript.set_font_size(self.settings.get(keys.FONT_SIZE))
         self.transcript.set_line_width(self.settings.get(keys.LINE_WIDTH))
         self.transcript.set_stripes_visible(bool(self.settings.get(keys.SHOW_STRIPES)))
@@ -649,6 +698,6 @@ class MainWindow(QMainWindow):
         from app.workers import wait_for_jobs
 
         wait_for_jobs(10_000)  # a running import stops after its current file
-        self.settings.set(keys.WINDOW_GEOMETRY, self.saveGeometry())
+        self._save_placement()
         self.close_project()
         super().closeEvent(event)

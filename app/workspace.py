@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from framework.coders import ensure_coder
 from framework.errors import CharterError
 from models import ProjectInfo
-from models.project import Project, ProjectError
+from models.project import Project
 
-#: Errors a user can cause or meet (bad input, a conflict, a locked or lost database).
-#: They are shown as a message box; anything else is a bug and propagates.
-USER_ERRORS = (CharterError, ProjectError, SQLAlchemyError, OSError, ValueError)
+#: Errors a user can cause or meet (bad input, a conflict, a busy, full, read-only or
+#: unreachable database: ``models.db_errors`` turns those into ``CharterError``s). They
+#: are shown as a message box; anything else is a bug, and propagates to be seen as one.
+USER_ERRORS = (CharterError,)
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,6 @@ class Workspace(QObject):
 
 
 def one_sentence(error: BaseException) -> str:
-    """The user-facing first line of an error, without SQL or driver noise."""
-    if isinstance(error, SQLAlchemyError) and not isinstance(error, CharterError):
-        original = getattr(error, "orig", None)
-        text = str(original or error).splitlines()[0]
-        if "locked" in text:
-            return "The project is busy (another program is writing to it); try again in a moment."
-        return f"The database refused the change: {text}"
+    """The user-facing first line of an error."""
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__

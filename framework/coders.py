@@ -8,6 +8,11 @@ from sqlalchemy.orm import Session
 from models import Coder
 
 
+def find_coder(session: Session, name: str) -> int | None:
+    """The id of the coder with this name, or None if they have not written yet."""
+    return session.scalar(select(Coder.id).where(Coder.name == " ".join(name.split())))
+
+
 def ensure_coder(session: Session, name: str, initials: str | None = None) -> int:
     """The id of the coder with this name, adding them on first use."""
     name = " ".join(name.split())

@@ -21,10 +21,12 @@ summaries. On a 10-million-word study this stays within twice the time of the ba
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import asdict, dataclass, field
 from collections.abc import Iterator, MutableMapping
 from itertools import chain
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -185,6 +187,16 @@ def csv_rows(matrix: Matrix) -> Iterator[list]:
             cell = matrix.cell(row.id, column.id)
             yield [row.group, row.id, row.label, column.id, column.path, cell.passages,
                    cell.sources, cell.words, cell.coverage, cell.status or "", cell.summary or ""]
+
+
+def write_matrix_csv(matrix: Matrix, path: Path) -> None:
+    """The matrix's ``csv_rows`` as a UTF-8 file with a byte-order mark, which Excel needs
+    to read accents; one sentence naming the file if it cannot be written."""
+    try:
+        with open(path, "w", newline="", encoding="utf-8-sig") as stream:
+            csv.writer(stream).writerows(csv_rows(matrix))
+    except OSError as error:
+        raise CharterError(f"Could not write {Path(path).name}: {error.strerror or error}.") from error
 
 
 def build_matrix(

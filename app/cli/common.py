@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 
-from framework.coders import ensure_coder
+from framework.coders import ensure_coder, find_coder
 from framework.errors import CharterError
 from models.project import Project
 
@@ -52,6 +52,12 @@ def coder_name(args: argparse.Namespace) -> str:
 
 
 def coder_id(project: Project, args: argparse.Namespace) -> int:
+    """The id of the coder writing, read without taking the write lock when they exist
+    already (every command after the first), so a command locks the project once."""
+    with project.session() as session:
+        known = find_coder(session, coder_name(args))
+    if known is not None:
+        return known
     with project.transaction("add coder") as session:
         return ensure_coder(session, coder_name(args))
 

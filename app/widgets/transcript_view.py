@@ -49,7 +49,6 @@ from app.widgets.transcript_shortcuts import OwnShortcuts
 from app.widgets.transcript_text import TranscriptText
 from app.workspace import USER_ERRORS, Change, Workspace, one_sentence
 from framework.coding import paragraph_at, sentence_at, turn_at
-from framework.sources import SourceNotFound
 from framework.transcript import CodingMark, Transcript, Utf16Offsets, load_marks, load_transcript
 
 MIN_FONT, MAX_FONT = 7, 40
@@ -121,7 +120,7 @@ class TranscriptView(QWidget):
         try:
             with self.workspace.read() as session:
                 transcript = load_transcript(session, source_id)
-        except (*USER_ERRORS, SourceNotFound) as error:
+        except USER_ERRORS as error:
             show_error(self, "Cannot open the transcript", one_sentence(error))
             return False
         self._present(transcript, keep_view=transcript.source_id == self.current_source_id)
@@ -361,7 +360,7 @@ class TranscriptView(QWidget):
         try:
             with self.workspace.read() as session:
                 transcript = load_transcript(session, source_id)
-        except (*USER_ERRORS, SourceNotFound):
+        except USER_ERRORS:
             self.clear()  # the source was deleted: nothing left to show
             return
         self._present(transcript, keep_view=True)

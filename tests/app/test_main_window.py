@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
+import socket
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -77,6 +78,17 @@ def test_opening_a_bad_file_says_so_in_one_sentence_and_forgets_it(window, tmp_p
     assert len(shown) == 1 and "not a Charter project" in shown[0] and "\n" not in shown[0]
     assert window.project is None
     assert Settings().recent_projects() == []
+
+
+def test_a_project_that_cannot_be_reached_now_stays_in_the_recent_list(window, shown):
+    """A server that is down (or a busy or read-only project) is still the user's."""
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        url = f"postgresql://charter@127.0.0.1:{probe.getsockname()[1]}/study"
+    Settings().add_recent_project(url)
+    assert not window.open_location(url)
+    assert len(shown) == 1 and shown[0].startswith("Charter cannot connect to ")
+    assert Settings().recent_projects() == [url]
 
 
 def test_without_a_coder_name_the_project_is_not_opened(qtbot, tmp_path, monkeypatch):
