@@ -414,11 +414,14 @@ class MainWindow(QMainWindow):
             self.create_location(path, templates[titles.index(title)].name)
 
     def create_location(self, path: str, template: str) -> bool:
+        project = None
         try:
             project = create_project(path, name=Path(path).stem)
             with project.transaction(f"apply template {template}") as session:
                 apply_template(session, template)
         except USER_ERRORS as error:
+            if project is not None:
+                project.close()  # the empty project stays, for the user to open or delete
             show_error(self, "Cannot create project", one_sentence(error), str(error))
             return False
         return self.set_project(project)
